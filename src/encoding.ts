@@ -1,0 +1,90 @@
+/**
+ * RFC 3986 percent-encoding over UTF-8 bytes, the way SigV4 defines it.
+ *
+ * Unreserved characters (`A–Z a–z 0–9 - . _ ~`) stand as they are; every other byte becomes
+ * `%XX` with upper-case hex. Decoding turns each `%XX` into one byte (not a UTF-8 sequence
+ * checked by `decodeURIComponent`), so a lone `%80` survives as the byte 0x80.
+ *
+ * @example
+ * ```ts
+ * uriEncode('photos/cat picture+1.jpg', true); // 'photos/cat%20picture%2B1.jpg'
+ * uriEncode('a/b', false);                     // 'a%2Fb'
+ * recode('caf%C3%A9%7E', false);               // 'caf%C3%A9~'
+ * ```
+ * @module
+ */
+
+/** `SAFE[c]` is 1 for unreserved ASCII, 2 for `/`, 0 for everything to escape. */
+const SAFE = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~') {
+  SAFE[c.charCodeAt(0)] = 1;
+}
+SAFE[0x2f] = 2;
+
+const ESCAPE: string[] = [];
+for (let b = 0; b < 256; b++) ESCAPE.push('%' + b.toString(16).toUpperCase().padStart(2, '0'));
+
+const utf8 = new TextEncoder();
+
+/** Index of the first character that needs escaping, or -1 when `value` is already canonical. */
+function firstUnsafe(value: string, keepSlash: boolean): number {
+  const limit = keepSlash ? 1 : 2;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 128) return i;
+    const safe = SAFE[c]!;
+    if (safe === 0 || safe > limit) return i;
+  }
+  return -1;
+}
+
+/** Percent-encodes bytes; `/` (0x2F) is kept when `keepSlash` is set. */
+export function uriEncodeBytes(bytes: Uint8Array, keepSlash: boolean): string {
+  let out = '';
+  for (const b of bytes) {
+    out += b < 128 && (SAFE[b] === 1 || (keepSlash && b === 0x2f)) ? String.fromCharCode(b) : ESCAPE[b];
+  }
+  return out;
+}
+
+/**
+ * Percent-encodes the UTF-8 bytes of `value` per RFC 3986. A lone UTF-16 surrogate, which has
+ * no UTF-8 form, is encoded as U+FFFD, as `TextEncoder` and WHATWG URL do.
+ */
+export function uriEncode(value: string, keepSlash: boolean): string {
+  const start = firstUnsafe(value, keepSlash);
+  if (start < 0) return value;
+  return value.slice(0, start) + uriEncodeBytes(utf8.encode(value.slice(start)), keepSlash);
+}
+
+const HEX_DIGIT = /^[0-9A-Fa-f]{2}$/;
+
+/**
+ * Decodes `%XX` escapes to the bytes they name; every other character contributes its UTF-8
+ * bytes. A `%` not followed by two hex digits stands for itself, as in WHATWG URL.
+ */
+export function percentDecode(value: string): Uint8Array {
+  const bytes: number[] = [];
+  let run = 0; // start of the current run of literal characters
+  for (let i = value.indexOf('%'); i >= 0; i = value.indexOf('%', i + 1)) {
+    const hex = value.slice(i + 1, i + 3);
+    if (!HEX_DIGIT.test(hex)) continue;
+    for (const b of utf8.encode(value.slice(run, i))) bytes.push(b);
+    bytes.push(parseInt(hex, 16));
+    run = i + 3;
+    i += 2;
+  }
+  for (const b of utf8.encode(value.slice(run))) bytes.push(b);
+  return Uint8Array.from(bytes);
+}
+
+/**
+ * Brings an already-encoded URL component to canonical form: escapes are decoded to bytes and
+ * every byte is encoded again per RFC 3986. `%7e` and `~` both become `~`; a raw space and
+ * `%20` both become `%20`; `+` is a plus and becomes `%2B`.
+ */
+export function recode(value: string, keepSlash: boolean): string {
+  if (firstUnsafe(value, keepSlash) < 0) return value;
+  if (!value.includes('%')) return uriEncode(value, keepSlash);
+  return uriEncodeBytes(percentDecode(value), keepSlash);
+}

@@ -1,0 +1,55 @@
+/**
+ * sigv4-presign: AWS Signature Version 4 presigned URLs for every JavaScript runtime.
+ *
+ * The stages are exported too, so that a `SignatureDoesNotMatch` can be chased step by step.
+ *
+ * @example
+ * ```ts
+ * import { presign } from 'sigv4-presign';
+ * const url = presign({ method: 'GET', url: 'https://bucket.s3.us-east-1.amazonaws.com/key',
+ *   region: 'us-east-1', service: 's3', credentials });
+ * ```
+ * @module
+ */
+export { SigV4Error, type SigV4ErrorCode } from './errors.js';
+export { percentDecode, recode, uriEncode, uriEncodeBytes } from './encoding.js';
+export { splitUrl, type UrlParts } from './url.js';
+export {
+  canonicalHeaders,
+  canonicalQuery,
+  canonicalRequest,
+  canonicalUri,
+  headerName,
+  headerValue,
+  httpMethod,
+  normalizePath,
+  parseQuery,
+  wirePath,
+  type CanonicalHeaders,
+  type PathRules,
+  type QueryPair,
+} from './canonical-request.js';
+export { HEADER_POLICY, headerRule, type HeaderRule } from './header-policy.js';
+export { ALGORITHM, amzDate, credentialScope, stringToSign } from './string-to-sign.js';
+export {
+  deriveSigningKey,
+  KEY_CACHE_SIZE,
+  signature,
+  signCanonicalRequest,
+  signingKey,
+  type SignedParts,
+} from './signing-key.js';
+export { defaultBackend, nobleBackend, setDefaultBackend, type HashBackend, type PreparedKey } from './hash.js';
+export {
+  DEFAULT_EXPIRES_IN,
+  EMPTY_SHA256,
+  MAX_EXPIRES_IN,
+  presign,
+  presignDetailed,
+  RESERVED_PARAMETERS,
+  S3_SERVICES,
+  type Credentials,
+  type HeaderValue,
+  type PresignOptions,
+  type PresignResult,
+} from './presign.js';

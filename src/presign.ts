@@ -1,0 +1,312 @@
+/**
+ * Task 4 of SigV4 in query mode: validate the options, canonicalise, sign and assemble the
+ * presigned URL.
+ *
+ * @example
+ * ```ts
+ * const url = presign({
+ *   method: 'GET',
+ *   url: 'https://examplebucket.s3.amazonaws.com/test.txt',
+ *   region: 'us-east-1',
+ *   service: 's3',
+ *   credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: '...' },
+ *   expiresIn: 86400,
+ * });
+ * ```
+ * @module
+ */
+import {
+  canonicalHeaders,
+  canonicalQuery,
+  canonicalRequest,
+  canonicalUri,
+  headerName,
+  headerValue,
+  httpMethod,
+  parseQuery,
+  wirePath,
+  type PathRules,
+  type QueryPair,
+} from './canonical-request.js';
+import { uriEncode } from './encoding.js';
+import { SigV4Error } from './errors.js';
+import { defaultBackend, type HashBackend } from './hash.js';
+import { headerRule } from './header-policy.js';
+import { signCanonicalRequest } from './signing-key.js';
+import { ALGORITHM, amzDate } from './string-to-sign.js';
+import { splitUrl } from './url.js';
+
+/** AWS credentials. Only `accessKeyId` ever appears in a URL or a message. */
+export interface Credentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  /** STS session token; an empty string counts as none. */
+  readonly sessionToken?: string | undefined;
+  /** When temporary credentials stop working: a URL must not outlive them. */
+  readonly expiration?: Date | undefined;
+}
+
+/** Header values: a string, a number (`content-length`), or several values joined with `,`. */
+export type HeaderValue = string | number | readonly string[] | undefined;
+
+/** What to presign. Only `method`, `url`, `region`, `service` and `credentials` are required. */
+export interface PresignOptions {
+  /** Any HTTP method; the standard ones are upper-cased, as fetch does. */
+  readonly method: string;
+  /**
+   * The request URL. A string is read verbatim, with the path as it goes on the wire
+   * (percent-encoded); dot segments are kept. A `URL` object has already resolved them.
+   */
+  readonly url: string | URL;
+  /** Signing region, such as `us-east-1` or `auto` (R2). */
+  readonly region: string;
+  /** Signing name of the service, such as `s3`, `execute-api` or `rds-db`. */
+  readonly service: string;
+  readonly credentials: Credentials;
+  /** Seconds the URL stays valid: an integer in 1..604800. Default 900. */
+  readonly expiresIn?: number | undefined;
+  /** The signing instant (`X-Amz-Date`). Default now. */
+  readonly signingDate?: Date | undefined;
+  /** Headers the client will send. All are signed; `host` is always signed, from the URL. */
+  readonly headers?: Readonly<Record<string, HeaderValue>> | undefined;
+  /** Default `UNSIGNED-PAYLOAD` for S3, the SHA-256 of an empty body otherwise. */
+  readonly payloadHash?: string | undefined;
+  /** Encode the wire path once more for the canonical URI. Default: true for every service but S3. */
+  readonly uriEscapePath?: boolean | undefined;
+  /** Remove dot segments and `//` runs before signing. Default: true for every service but S3. */
+  readonly normalizePath?: boolean | undefined;
+  /** `signed` (default): the token is in the canonical query. `appended`: added after signing (IoT). */
+  readonly sessionTokenMode?: 'signed' | 'appended' | undefined;
+  /**
+   * When `credentials.expiration` comes before the URL would expire: `reject` (default) throws
+   * `CREDENTIALS_EXPIRE_TOO_SOON`; `clamp` shortens `expiresIn` to the credentials' lifetime.
+   */
+  readonly credentialExpiry?: 'reject' | 'clamp' | undefined;
+  /** SHA-256/HMAC implementation. Default: node:crypto in Node, pure JS elsewhere. */
+  readonly backend?: HashBackend | undefined;
+}
+
+/** A presigned URL together with every intermediate step, for debugging `SignatureDoesNotMatch`. */
+export interface PresignResult {
+  readonly url: string;
+  readonly method: string;
+  /** Headers the client must send, with these exact values (host is left to the client). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The signed header names, lower-case and sorted; always includes `host`. */
+  readonly signedHeaders: readonly string[];
+  readonly expiresIn: number;
+  /** The last instant at which the URL is accepted. */
+  readonly expiresAt: Date;
+  readonly canonicalRequest: string;
+  readonly credentialScope: string;
+  readonly stringToSign: string;
+  readonly signature: string;
+}
+
+/** The longest validity SigV4 allows: seven days. */
+export const MAX_EXPIRES_IN = 604800;
+/** The default validity: fifteen minutes. */
+export const DEFAULT_EXPIRES_IN = 900;
+/** Services that follow S3's path rules and its `UNSIGNED-PAYLOAD` default. */
+export const S3_SERVICES: ReadonlySet<string> = new Set(['s3', 's3-object-lambda', 's3-outposts', 's3express']);
+/** Hex SHA-256 of the empty string: the payload hash of a bodiless request. */
+export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+/** The query parameters that the signer writes; a URL to sign may not carry them. */
+export const RESERVED_PARAMETERS: ReadonlySet<string> = new Set([
+  'x-amz-algorithm',
+  'x-amz-credential',
+  'x-amz-date',
+  'x-amz-expires',
+  'x-amz-security-token',
+  'x-amz-signedheaders',
+  'x-amz-signature',
+]);
+
+const REGION = /^[a-z0-9-]+$/;
+const SERVICE = /^[a-z0-9._-]+$/;
+const PAYLOAD_HASH = /^(?:[0-9a-f]{64}|[A-Z0-9-]+)$/;
+
+function fail(code: ConstructorParameters<typeof SigV4Error>[0], message: string): never {
+  throw new SigV4Error(code, message);
+}
+
+/** Describes a value for an error message without echoing it (it might be a secret). */
+const kind = (value: unknown) => (value === null ? 'null' : typeof value);
+
+/** Checks the signing region, which must be a non-empty run of `a-z 0-9 -`. */
+export function checkRegion(region: unknown): string {
+  if (typeof region !== 'string' || !REGION.test(region)) {
+    fail('INVALID_REGION', 'region must be a non-empty run of lower-case letters, digits and "-", such as us-east-1');
+  }
+  return region;
+}
+
+function checkService(service: unknown): string {
+  if (typeof service !== 'string' || !SERVICE.test(service)) {
+    fail('INVALID_SERVICE', 'service must be a non-empty signing name of lower-case letters, digits, ".", "_" and "-"');
+  }
+  return service;
+}
+
+function checkCredentials(credentials: Credentials | undefined): void {
+  if (typeof credentials !== 'object' || credentials === null) fail('INVALID_CREDENTIALS', 'credentials are missing');
+  const { accessKeyId, secretAccessKey, sessionToken, expiration } = credentials;
+  if (typeof accessKeyId !== 'string' || accessKeyId === '') {
+    fail('INVALID_CREDENTIALS', 'credentials.accessKeyId is missing or empty');
+  }
+  if (typeof secretAccessKey !== 'string' || secretAccessKey === '') {
+    fail('INVALID_CREDENTIALS', 'credentials.secretAccessKey is missing or empty');
+  }
+  if (sessionToken !== undefined && typeof sessionToken !== 'string') {
+    fail('INVALID_CREDENTIALS', `credentials.sessionToken must be a string (got ${kind(sessionToken)})`);
+  }
+  if (expiration !== undefined && !(expiration instanceof Date && Number.isFinite(expiration.getTime()))) {
+    fail('INVALID_CREDENTIALS', 'credentials.expiration must be a valid Date');
+  }
+}
+
+function checkExpiresIn(expiresIn: unknown): number {
+  if (!Number.isInteger(expiresIn) || (expiresIn as number) < 1 || (expiresIn as number) > MAX_EXPIRES_IN) {
+    const shown = typeof expiresIn === 'number' ? String(expiresIn) : kind(expiresIn);
+    fail('INVALID_EXPIRES_IN', `expiresIn must be an integer number of seconds in 1..${MAX_EXPIRES_IN} (got ${shown})`);
+  }
+  return expiresIn as number;
+}
+
+/** Shortens or refuses a validity that the credentials would not outlive. */
+function fitToCredentials(expiresIn: number, signedAt: number, options: PresignOptions): number {
+  const expiration = options.credentials.expiration;
+  if (expiration === undefined) return expiresIn;
+  const lifetime = Math.floor((expiration.getTime() - signedAt) / 1000);
+  if (lifetime >= expiresIn) return expiresIn;
+  if (options.credentialExpiry === 'clamp' && lifetime >= 1) return lifetime;
+  return fail(
+    'CREDENTIALS_EXPIRE_TOO_SOON',
+    `the credentials expire at ${expiration.toISOString()}, before the URL would (${new Date(signedAt + expiresIn * 1000).toISOString()}); ` +
+      (lifetime >= 1 ? `use expiresIn <= ${lifetime}, credentialExpiry: 'clamp', or fresh credentials` : 'refresh the credentials'),
+  );
+}
+
+/** Reads the headers to sign into lower-case name -> canonical value; `host` comes from the URL. */
+function readHeaders(host: string, headers: PresignOptions['headers']): { signed: Map<string, string>; payloadHash?: string } {
+  const signed = new Map([['host', host]]);
+  let payloadHash: string | undefined;
+  if (headers === undefined) return { signed };
+  if (typeof headers !== 'object' || headers === null) fail('INVALID_OPTION', 'headers must be an object');
+  for (const [rawName, raw] of Object.entries(headers)) {
+    if (raw === undefined) continue;
+    const name = headerName(rawName);
+    const rule = headerRule(name);
+    if (rule.action === 'reject') fail('INVALID_HEADER_NAME', `header ${name} cannot be set: ${rule.why}`);
+    const values: readonly unknown[] = Array.isArray(raw) ? raw : [raw];
+    for (const value of values) {
+      if (typeof value !== 'string' && typeof value !== 'number') {
+        fail('INVALID_HEADER_VALUE', `header ${name} must be a string, a number or an array of strings`);
+      }
+      const canonical = headerValue(name, String(value));
+      const previous = signed.get(name);
+      signed.set(name, previous === undefined ? canonical : previous + ',' + canonical);
+    }
+    if (rule.action === 'sign-as-payload-hash') payloadHash = signed.get(name);
+  }
+  return payloadHash === undefined ? { signed } : { signed, payloadHash };
+}
+
+function choosePayloadHash(option: unknown, fromHeader: string | undefined, isS3: boolean): string {
+  if (option !== undefined && (typeof option !== 'string' || !PAYLOAD_HASH.test(option))) {
+    fail('INVALID_PAYLOAD_HASH', 'payloadHash must be 64 lower-case hex digits or a keyword such as UNSIGNED-PAYLOAD');
+  }
+  if (fromHeader !== undefined && option !== undefined && option !== fromHeader) {
+    fail('INVALID_PAYLOAD_HASH', 'payloadHash differs from the x-amz-content-sha256 header');
+  }
+  return (option as string | undefined) ?? fromHeader ?? (isS3 ? 'UNSIGNED-PAYLOAD' : EMPTY_SHA256);
+}
+
+// A token is often several hundred characters and the same on every call: encode it once.
+let lastToken = '';
+let lastEncodedToken = '';
+function encodeToken(token: string): string {
+  if (token !== lastToken) {
+    lastEncodedToken = uriEncode(token, false);
+    lastToken = token;
+  }
+  return lastEncodedToken;
+}
+
+/**
+ * Presigns a request and returns the URL with every intermediate step.
+ * Throws {@link SigV4Error} for invalid options; never returns a URL that cannot work.
+ */
+export function presignDetailed(options: PresignOptions): PresignResult {
+  if (typeof options !== 'object' || options === null) fail('INVALID_OPTION', 'options must be an object');
+  const method = httpMethod(options.method);
+  const region = checkRegion(options.region);
+  const service = checkService(options.service);
+  checkCredentials(options.credentials);
+  const { accessKeyId, secretAccessKey } = options.credentials;
+  const sessionToken = options.credentials.sessionToken || undefined;
+  const date = options.signingDate ?? new Date();
+  const xAmzDate = amzDate(date);
+  const expiresIn = fitToCredentials(checkExpiresIn(options.expiresIn ?? DEFAULT_EXPIRES_IN), date.getTime(), options);
+  const tokenMode = options.sessionTokenMode ?? 'signed';
+  if (tokenMode !== 'signed' && tokenMode !== 'appended') {
+    fail('INVALID_OPTION', "sessionTokenMode must be 'signed' or 'appended'");
+  }
+
+  const url = splitUrl(options.url);
+  const isS3 = S3_SERVICES.has(service);
+  const rules: PathRules = {
+    uriEscapePath: options.uriEscapePath ?? !isS3,
+    normalizePath: options.normalizePath ?? !isS3,
+  };
+  const path = wirePath(url.path, rules);
+  const headers = readHeaders(url.host, options.headers);
+  const payloadHash = choosePayloadHash(options.payloadHash, headers.payloadHash, isS3);
+  const canonical = canonicalHeaders(headers.signed);
+
+  // Scope characters are all unreserved but '/', so the encoded credential needs no general encoder.
+  const dateStamp = xAmzDate.slice(0, 8);
+  const amzParameters: QueryPair[] = [
+    ['X-Amz-Algorithm', ALGORITHM],
+    ['X-Amz-Credential', `${uriEncode(accessKeyId, false)}%2F${dateStamp}%2F${region}%2F${service}%2Faws4_request`],
+    ['X-Amz-Date', xAmzDate],
+    ['X-Amz-Expires', String(expiresIn)],
+    ['X-Amz-SignedHeaders', uriEncode(canonical.signedHeaders, false)],
+  ];
+  const encodedToken = sessionToken === undefined ? undefined : encodeToken(sessionToken);
+  if (encodedToken !== undefined && tokenMode === 'signed') amzParameters.push(['X-Amz-Security-Token', encodedToken]);
+
+  const userParameters = parseQuery(url.query);
+  for (const [name] of userParameters) {
+    if (RESERVED_PARAMETERS.has(name.toLowerCase())) {
+      fail('RESERVED_QUERY_PARAMETER', `the URL already has ${name}: it is signed already, or the parameter is the signer's to write`);
+    }
+  }
+  const query = canonicalQuery(userParameters.length === 0 ? amzParameters : userParameters.concat(amzParameters));
+  const request = canonicalRequest(method, canonicalUri(path, rules), query, canonical, payloadHash);
+  const signed = signCanonicalRequest(options.backend ?? defaultBackend(), secretAccessKey, xAmzDate, region, service, request);
+
+  const appendedToken = encodedToken !== undefined && tokenMode === 'appended' ? `&X-Amz-Security-Token=${encodedToken}` : '';
+  const sendHeaders: Record<string, string> = {};
+  for (const [name, value] of headers.signed) if (name !== 'host') sendHeaders[name] = value;
+  return {
+    url: `${url.scheme}://${url.host}${path}?${query}${appendedToken}&X-Amz-Signature=${signed.signature}`,
+    method,
+    headers: sendHeaders,
+    signedHeaders: canonical.signedHeaders.split(';'),
+    expiresIn,
+    expiresAt: new Date(Math.floor(date.getTime() / 1000) * 1000 + expiresIn * 1000),
+    canonicalRequest: request,
+    credentialScope: signed.credentialScope,
+    stringToSign: signed.stringToSign,
+    signature: signed.signature,
+  };
+}
+
+/**
+ * Presigns a request: the URL alone. See {@link presignDetailed} for the headers the client must
+ * send and the intermediate steps.
+ */
+export function presign(options: PresignOptions): string {
+  return presignDetailed(options).url;
+}

@@ -1,0 +1,113 @@
+/**
+ * Task 3 of SigV4: the signing key and the signature.
+ *
+ * ```
+ * kDate    = HMAC("AWS4" + secret, "20130524")
+ * kRegion  = HMAC(kDate, "us-east-1")
+ * kService = HMAC(kRegion, "s3")
+ * kSigning = HMAC(kService, "aws4_request")
+ * signature = hex(HMAC(kSigning, stringToSign))
+ * ```
+ *
+ * Deriving a key costs four HMACs; it changes only once a day per secret, region and service,
+ * so {@link signingKey} keeps the last {@link KEY_CACHE_SIZE} keys. The cache is bounded:
+ * signing for a million distinct secrets does not grow memory.
+ *
+ * @example
+ * ```ts
+ * const key = signingKey(nobleBackend, secret, '20130524', 'us-east-1', 's3');
+ * signature(nobleBackend, key, stringToSign); // 64 lower-case hex digits
+ * ```
+ * @module
+ */
+import type { HashBackend, PreparedKey } from './hash.js';
+import { credentialScope, stringToSign } from './string-to-sign.js';
+
+const utf8 = new TextEncoder();
+
+/** Runs the four-step derivation. `dateStamp` is `YYYYMMDD`. Uncached. */
+export function deriveSigningKey(
+  backend: HashBackend,
+  secretAccessKey: string,
+  dateStamp: string,
+  region: string,
+  service: string,
+): Uint8Array {
+  const kDate = backend.hmac(utf8.encode('AWS4' + secretAccessKey), dateStamp);
+  const kRegion = backend.hmac(kDate, region);
+  const kService = backend.hmac(kRegion, service);
+  return backend.hmac(kService, 'aws4_request');
+}
+
+/** How many derived keys the cache keeps. */
+export const KEY_CACHE_SIZE = 256;
+
+interface CacheEntry {
+  readonly backend: HashBackend;
+  readonly key: PreparedKey;
+}
+
+// Insertion-ordered, so the first entry is the oldest: evicting it keeps the Map bounded (FIFO).
+const cache = new Map<string, CacheEntry>();
+// The common case signs with one key all day: compare the fields before building a cache key.
+let last: { secret: string; dateStamp: string; region: string; service: string; entry: CacheEntry } | undefined;
+
+/** The prepared signing key for these inputs, derived at most once while it stays cached. */
+export function signingKey(
+  backend: HashBackend,
+  secretAccessKey: string,
+  dateStamp: string,
+  region: string,
+  service: string,
+): PreparedKey {
+  if (
+    last !== undefined &&
+    last.entry.backend === backend &&
+    last.secret === secretAccessKey &&
+    last.dateStamp === dateStamp &&
+    last.region === region &&
+    last.service === service
+  ) {
+    return last.entry.key;
+  }
+  // '/' cannot occur in a date stamp, region or service, so the fields cannot run together.
+  const id = dateStamp + '/' + region + '/' + service + '/' + secretAccessKey;
+  let entry = cache.get(id);
+  if (entry === undefined || entry.backend !== backend) {
+    entry = { backend, key: backend.prepareKey(deriveSigningKey(backend, secretAccessKey, dateStamp, region, service)) };
+    if (cache.size >= KEY_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    cache.set(id, entry);
+  }
+  last = { secret: secretAccessKey, dateStamp, region, service, entry };
+  return entry.key;
+}
+
+/** The hex signature of a string to sign. */
+export function signature(backend: HashBackend, key: PreparedKey, stringToSign: string): string {
+  return backend.hmacHex(key, stringToSign);
+}
+
+/** The steps from a canonical request to its signature, named so that they can be shown. */
+export interface SignedParts {
+  readonly credentialScope: string;
+  readonly stringToSign: string;
+  readonly signature: string;
+}
+
+/**
+ * Hashes a canonical request, builds the string to sign and signs it with the cached key: the
+ * part of SigV4 that the signer and the verifier run identically.
+ */
+export function signCanonicalRequest(
+  backend: HashBackend,
+  secretAccessKey: string,
+  amzDate: string,
+  region: string,
+  service: string,
+  canonicalRequest: string,
+): SignedParts {
+  const scope = credentialScope(amzDate, region, service);
+  const toSign = stringToSign(amzDate, scope, backend.sha256Hex(canonicalRequest));
+  const key = signingKey(backend, secretAccessKey, amzDate.slice(0, 8), region, service);
+  return { credentialScope: scope, stringToSign: toSign, signature: signature(backend, key, toSign) };
+}
