@@ -28,7 +28,7 @@ const utf8 = new TextEncoder();
 
 /** Index of the first character that needs escaping, or -1 when `value` is already canonical. */
 function firstUnsafe(value: string, keepSlash: boolean): number {
-  const limit = keepSlash ? 1 : 2;
+  const limit = keepSlash ? 2 : 1;
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
     if (c >= 128) return i;

@@ -1,0 +1,101 @@
+/**
+ * Reads AWS's published test vectors from ../shared/test-vectors (or $SIGV4_TEST_VECTORS).
+ * They are read in place, never copied into the project.
+ *
+ * When the folder is missing, suites skip with a loud notice, except under CI, where a missing
+ * folder is a failure: `requireVectors()` throws there.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const vectorsDir = resolve(process.env.SIGV4_TEST_VECTORS ?? join(repoRoot, '../shared/test-vectors'));
+export const vectorsPresent = existsSync(join(vectorsDir, 'README.md'));
+
+/**
+ * True when the vector suites should run. Under CI a missing folder throws, so the run fails
+ * instead of skipping; elsewhere the suites skip with a warning.
+ */
+export function requireVectors(): boolean {
+  if (vectorsPresent) return true;
+  const message = `AWS test vectors not found at ${vectorsDir} (set SIGV4_TEST_VECTORS)`;
+  if (process.env.CI) throw new Error(message);
+  console.warn(`\n!!! SKIPPING vector suites: ${message}\n`);
+  return false;
+}
+
+export const read = (...parts: string[]) => readFileSync(join(vectorsDir, ...parts), 'utf8');
+export const readJson = <T>(...parts: string[]): T => JSON.parse(read(...parts)) as T;
+
+/** A parsed request file: request line, headers in order (obs-fold unfolded), body. */
+export interface RawRequest {
+  method: string;
+  /** Everything between the method and ` HTTP/1.1`, verbatim. */
+  target: string;
+  path: string;
+  query: string;
+  headers: [name: string, value: string][];
+  body: string;
+}
+
+/**
+ * Parses the suites' request format. A line starting with whitespace continues the previous
+ * header (obs-fold); RFC 9112 replaces the fold with a space, which is what AWS canonicalises.
+ */
+export function parseRequest(text: string): RawRequest {
+  const blank = text.indexOf('\n\n');
+  const head = blank < 0 ? text : text.slice(0, blank);
+  const body = blank < 0 ? '' : text.slice(blank + 2);
+  const [requestLine, ...lines] = head.split('\n');
+  const match = /^(\S+) (.*) HTTP\/1\.1$/.exec(requestLine!);
+  if (!match) throw new Error(`bad request line: ${requestLine}`);
+  const headers: [string, string][] = [];
+  for (const line of lines) {
+    if (line === '') continue;
+    if (/^[ \t]/.test(line)) {
+      headers[headers.length - 1]![1] += ' ' + line.trim();
+      continue;
+    }
+    const colon = line.indexOf(':');
+    headers.push([line.slice(0, colon), line.slice(colon + 1)]);
+  }
+  const target = match[2]!;
+  const q = target.indexOf('?');
+  return {
+    method: match[1]!,
+    target,
+    path: q < 0 ? target : target.slice(0, q),
+    query: q < 0 ? '' : target.slice(q + 1),
+    headers,
+    body,
+  };
+}
+
+/** Lists case folders (those holding `file`) below `dir`, recursively, as relative paths. */
+export function caseDirs(dir: string, file: (name: string) => string): string[] {
+  const found: string[] = [];
+  const walk = (rel: string) => {
+    const abs = join(vectorsDir, dir, rel);
+    const name = rel.split('/').pop() ?? '';
+    if (rel !== '' && existsSync(join(abs, file(name)))) found.push(rel);
+    for (const entry of readdirSync(abs)) {
+      if (statSync(join(abs, entry)).isDirectory()) walk(rel === '' ? entry : `${rel}/${entry}`);
+    }
+  };
+  if (vectorsPresent) walk('');
+  return found.sort();
+}
+
+/** Query parameters of a request target, decoded, as sorted `name=value` strings. */
+export function decodedParams(query: string): string[] {
+  return query
+    .split('&')
+    .filter((piece) => piece !== '')
+    .map((piece) => {
+      const eq = piece.indexOf('=');
+      const [name, value] = eq < 0 ? [piece, ''] : [piece.slice(0, eq), piece.slice(eq + 1)];
+      return `${decodeURIComponent(name)}=${decodeURIComponent(value)}`;
+    })
+    .sort();
+}
