@@ -5,7 +5,8 @@
  * ones the client will send. Every header is signed as a header and listed in the result as a
  * header the client must send; none is ever hoisted into the query (hoisting `x-amz-*` headers is
  * what breaks SSE, tagging and metadata uploads in other SDKs). The table below holds the only
- * exceptions, with the reason for each.
+ * exceptions, with the reason for each: headers refused, headers left unsigned, and the one
+ * header whose value is the payload hash.
  *
  * @example
  * ```ts
@@ -21,6 +22,8 @@ export type HeaderRule =
   | { readonly action: 'sign' }
   /** Signed as a header, and its value is the payload hash of the canonical request. */
   | { readonly action: 'sign-as-payload-hash' }
+  /** Left out of the signature, but still returned as a header the client sends. */
+  | { readonly action: 'leave-unsigned'; readonly why: string }
   /** Refused: the value comes from elsewhere, and signing it as given would be wrong. */
   | { readonly action: 'reject'; readonly why: string };
 
@@ -36,6 +39,13 @@ export const HEADER_POLICY: Readonly<Record<string, HeaderRule>> = {
     why: 'the session token goes in the query; set credentials.sessionToken',
   },
   'x-amz-content-sha256': { action: 'sign-as-payload-hash' },
+  // Proxies and HTTP stacks add or rewrite these hop-level headers; AWS's own signers
+  // (aws-c-auth, smithy) leave them unsigned so that a rewrite cannot break the signature.
+  'user-agent': { action: 'leave-unsigned', why: 'browsers and proxies set their own' },
+  expect: { action: 'leave-unsigned', why: 'HTTP stacks add or drop it' },
+  'transfer-encoding': { action: 'leave-unsigned', why: 'hop-by-hop: proxies rewrite it' },
+  upgrade: { action: 'leave-unsigned', why: 'hop-by-hop: proxies rewrite it' },
+  'x-amzn-trace-id': { action: 'leave-unsigned', why: 'tracing layers add and rewrite it' },
 };
 
 /** The rule for a lower-case header name. */

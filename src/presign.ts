@@ -67,7 +67,10 @@ export interface PresignOptions {
   readonly expiresIn?: number | undefined;
   /** The signing instant (`X-Amz-Date`). Default now. */
   readonly signingDate?: Date | undefined;
-  /** Headers the client will send. All are signed; `host` is always signed, from the URL. */
+  /**
+   * Headers the client will send. All are signed (but the few hop-level ones in the header policy);
+   * `host` is always signed, from the URL.
+   */
   readonly headers?: Readonly<Record<string, HeaderValue>> | undefined;
   /** Default `UNSIGNED-PAYLOAD` for S3, the SHA-256 of an empty body otherwise. */
   readonly payloadHash?: string | undefined;
@@ -188,10 +191,19 @@ function fitToCredentials(expiresIn: number, signedAt: number, options: PresignO
 }
 
 /** Reads the headers to sign into lower-case name -> canonical value; `host` comes from the URL. */
-function readHeaders(host: string, headers: PresignOptions['headers']): { signed: Map<string, string>; payloadHash?: string } {
+interface RequestHeaders {
+  /** Lower-case name to canonical value, `host` included. */
+  readonly signed: Map<string, string>;
+  /** Headers the client must send: the signed ones but `host`, and the unsigned ones. */
+  readonly send: Record<string, string>;
+  readonly payloadHash?: string;
+}
+
+function readHeaders(host: string, headers: PresignOptions['headers']): RequestHeaders {
   const signed = new Map([['host', host]]);
+  const send: Record<string, string> = {};
   let payloadHash: string | undefined;
-  if (headers === undefined) return { signed };
+  if (headers === undefined) return { signed, send };
   if (typeof headers !== 'object' || headers === null) fail('INVALID_OPTION', 'headers must be an object');
   for (const [rawName, raw] of Object.entries(headers)) {
     if (raw === undefined) continue;
@@ -204,12 +216,13 @@ function readHeaders(host: string, headers: PresignOptions['headers']): { signed
         fail('INVALID_HEADER_VALUE', `header ${name} must be a string, a number or an array of strings`);
       }
       const canonical = headerValue(name, String(value));
-      const previous = signed.get(name);
-      signed.set(name, previous === undefined ? canonical : previous + ',' + canonical);
+      const previous = send[name];
+      send[name] = previous === undefined ? canonical : previous + ',' + canonical;
     }
-    if (rule.action === 'sign-as-payload-hash') payloadHash = signed.get(name);
+    if (rule.action !== 'leave-unsigned') signed.set(name, send[name]!);
+    if (rule.action === 'sign-as-payload-hash') payloadHash = send[name];
   }
-  return payloadHash === undefined ? { signed } : { signed, payloadHash };
+  return payloadHash === undefined ? { signed, send } : { signed, send, payloadHash };
 }
 
 function choosePayloadHash(option: unknown, fromHeader: string | undefined, isS3: boolean): string {
@@ -287,12 +300,10 @@ export function presignDetailed(options: PresignOptions): PresignResult {
   const signed = signCanonicalRequest(options.backend ?? defaultBackend(), secretAccessKey, xAmzDate, region, service, request);
 
   const appendedToken = encodedToken !== undefined && tokenMode === 'appended' ? `&X-Amz-Security-Token=${encodedToken}` : '';
-  const sendHeaders: Record<string, string> = {};
-  for (const [name, value] of headers.signed) if (name !== 'host') sendHeaders[name] = value;
   return {
     url: `${url.scheme}://${url.host}${path}?${query}${appendedToken}&X-Amz-Signature=${signed.signature}`,
     method,
-    headers: sendHeaders,
+    headers: headers.send,
     signedHeaders: canonical.signedHeaders.split(';'),
     expiresIn,
     expiresAt: new Date(Math.floor(date.getTime() / 1000) * 1000 + expiresIn * 1000),
