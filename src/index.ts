@@ -53,3 +53,4 @@ export {
   type PresignOptions,
   type PresignResult,
 } from './presign.js';
+export * from './verify.js';

@@ -1,0 +1,516 @@
+/**
+ * Verifies incoming presigned URLs: the signer run on what arrived, then a constant-time compare.
+ *
+ * The verifier reads every `X-Amz-*` parameter strictly, rebuilds the canonical request with the
+ * very functions the signer uses, signs it with the secret that `secretFor` returns and compares
+ * the signatures without an early exit. It never throws: every outcome is a {@link VerifyResult},
+ * whose failure codes mirror S3's. No result carries the secret or the expected signature.
+ *
+ * Checks run cheapest first, so that a stale or malformed URL never costs a key lookup:
+ * parameters and scope, then the clock, then `secretFor`, then the signature.
+ *
+ * @example
+ * ```ts
+ * import { verifyPresignedUrl } from 'sigv4-presign';
+ * const result = await verifyPresignedUrl(
+ *   { method: request.method, url: request.url, headers: request.headers },
+ *   { secretFor: (accessKeyId) => keys.get(accessKeyId), regions: ['us-east-1'], services: ['s3'] },
+ * );
+ * if (!result.ok) return new Response(result.message, { status: 403 });
+ * ```
+ * @module
+ */
+import {
+  canonicalHeaders,
+  canonicalQuery,
+  canonicalRequest,
+  canonicalUri,
+  headerName,
+  headerValue,
+  httpMethod,
+  parseQuery,
+  wirePath,
+  type PathRules,
+  type QueryPair,
+} from './canonical-request.js';
+import { percentDecode } from './encoding.js';
+import { SigV4Error } from './errors.js';
+import { defaultBackend, type HashBackend } from './hash.js';
+import { headerRule } from './header-policy.js';
+import { EMPTY_SHA256, MAX_EXPIRES_IN, S3_SERVICES } from './presign.js';
+import { signCanonicalRequest } from './signing-key.js';
+import { ALGORITHM, amzDate } from './string-to-sign.js';
+import { splitUrl } from './url.js';
+
+/** Request headers: a `Headers` instance or a plain object, names matched case-insensitively. */
+export type VerifyHeaders =
+  | Pick<Headers, 'get'>
+  | Readonly<Record<string, string | number | readonly string[] | undefined>>;
+
+/** The request to check, as it arrived. */
+export interface VerifyRequest {
+  /** The HTTP method; the standard ones are upper-cased, as fetch does. */
+  readonly method: string;
+  /** The full URL as received, query included. A string is read verbatim (no dot-segment resolution). */
+  readonly url: string | URL;
+  /** The request headers. `host` wins over the URL's host; without it the URL's host is used. */
+  readonly headers?: VerifyHeaders | undefined;
+}
+
+/** Finds the secret access key of an access key id; `undefined` when the id is unknown. */
+export type SecretLookup = (accessKeyId: string) => string | undefined | PromiseLike<string | undefined>;
+
+/** Options of {@link verifyPresignedUrl}. Only `secretFor` is required. */
+export interface VerifyOptions {
+  /** The secret for an access key id, or `undefined` (→ `InvalidAccessKeyId`). If it throws or rejects → `InternalError`. */
+  readonly secretFor: SecretLookup;
+  /** The instant to check the validity window against. Default now. */
+  readonly now?: Date | undefined;
+  /** How many seconds `X-Amz-Date` may lie in the future. Default 300 (as S3: 15 minutes is its own limit). */
+  readonly clockSkewSeconds?: number | undefined;
+  /** The largest `X-Amz-Expires` accepted, in 1..604800. Default 604800. */
+  readonly maxExpiresIn?: number | undefined;
+  /** Allowed credential-scope regions. Default: any. */
+  readonly regions?: readonly string[] | undefined;
+  /** Allowed credential-scope services. Default: any. */
+  readonly services?: readonly string[] | undefined;
+  /** Headers that must be among the signed ones, such as `content-type` for uploads. */
+  readonly requiredSignedHeaders?: readonly string[] | undefined;
+  /** Accept an `X-Amz-Security-Token` added after signing (IoT's mode). Default false: the token must be signed. */
+  readonly allowUnsignedSessionToken?: boolean | undefined;
+  /** The payload hash signed. Default `UNSIGNED-PAYLOAD` for S3, the empty-body hash otherwise. */
+  readonly payloadHash?: string | undefined;
+  /** Whether the signer encoded the wire path again. Default: true for every service but S3. */
+  readonly uriEscapePath?: boolean | undefined;
+  /** Whether the signer removed dot segments and `//` runs. Default: true for every service but S3. */
+  readonly normalizePath?: boolean | undefined;
+  /** SHA-256/HMAC implementation. Default: node:crypto in Node, pure JS elsewhere. */
+  readonly backend?: HashBackend | undefined;
+}
+
+/** Options of {@link verifyPresignedUrlSync}: `secretFor` answers synchronously. */
+export interface VerifySyncOptions extends Omit<VerifyOptions, 'secretFor'> {
+  readonly secretFor: (accessKeyId: string) => string | undefined;
+}
+
+/**
+ * Why a URL was refused. S3's codes where S3 has one:
+ * - `AuthorizationQueryParametersError`: a missing, repeated or malformed `X-Amz-*` parameter,
+ *   or a scope outside the allowed regions and services;
+ * - `SignatureDoesNotMatch`: the signature is wrong, or a signed header is missing;
+ * - `AccessDenied`: the URL has expired;
+ * - `InvalidAccessKeyId`: `secretFor` knows no such key;
+ * - `RequestTimeTooSkewed`: `X-Amz-Date` lies further in the future than the allowed skew;
+ * - `InvalidRequest`: not an HTTP request at all (bad URL, method or header value);
+ * - `RequiredHeaderNotSigned` (ours): a header in `requiredSignedHeaders` is not signed;
+ * - `InternalError`: the options are invalid, or `secretFor` threw, rejected or returned a non-string.
+ */
+export type VerifyFailureCode =
+  | 'AuthorizationQueryParametersError'
+  | 'SignatureDoesNotMatch'
+  | 'AccessDenied'
+  | 'InvalidAccessKeyId'
+  | 'RequestTimeTooSkewed'
+  | 'InvalidRequest'
+  | 'RequiredHeaderNotSigned'
+  | 'InternalError';
+
+/** An accepted URL: who signed it, for what scope, and until when it is valid. */
+export interface VerifySuccess {
+  readonly ok: true;
+  readonly accessKeyId: string;
+  readonly region: string;
+  readonly service: string;
+  /** The signed header names, lower-case and sorted; always includes `host`. */
+  readonly signedHeaders: readonly string[];
+  /** `X-Amz-Date`. */
+  readonly signedAt: Date;
+  /** The last instant at which the URL is accepted: `X-Amz-Date + X-Amz-Expires`. */
+  readonly expiresAt: Date;
+  /** `X-Amz-Security-Token`, decoded, when the URL carries one. */
+  readonly sessionToken: string | undefined;
+  /** Whether the session token is covered by the signature (false when there is none, or in IoT's mode). */
+  readonly sessionTokenSigned: boolean;
+}
+
+/** A refused URL. `message` is for people; it never holds the secret or the expected signature. */
+export interface VerifyFailure {
+  readonly ok: false;
+  readonly code: VerifyFailureCode;
+  readonly message: string;
+}
+
+/** The outcome of a verification. */
+export type VerifyResult = VerifySuccess | VerifyFailure;
+
+/** The default of {@link VerifyOptions.clockSkewSeconds}. */
+export const DEFAULT_CLOCK_SKEW_SECONDS = 300;
+
+const SIGNATURE = /^[0-9a-f]{64}$/;
+const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+const EXPIRES = /^[1-9][0-9]{0,6}$/;
+// Region and service as the signer accepts them (presign's checkRegion and checkService).
+const REGION = /^[a-z0-9-]+$/;
+const SERVICE = /^[a-z0-9._-]+$/;
+const PAYLOAD_HASH = /^(?:[0-9a-f]{64}|[A-Z0-9-]+)$/;
+// The signer's parameters, by lower-case name, with the one spelling accepted.
+const PARAMETER_NAMES = new Map(
+  [
+    'X-Amz-Algorithm',
+    'X-Amz-Credential',
+    'X-Amz-Date',
+    'X-Amz-Expires',
+    'X-Amz-Security-Token',
+    'X-Amz-SignedHeaders',
+    'X-Amz-Signature',
+  ].map((name) => [name.toLowerCase(), name]),
+);
+
+/** A failure on its way out of the parser: thrown inside this module only, caught by the entry points. */
+class Refusal {
+  constructor(
+    readonly code: VerifyFailureCode,
+    readonly message: string,
+  ) {}
+}
+
+function refuse(code: VerifyFailureCode, message: string): never {
+  throw new Refusal(code, message);
+}
+
+const badParameters = (message: string): never => refuse('AuthorizationQueryParametersError', message);
+const badOptions = (message: string): never => refuse('InternalError', `invalid verifier options: ${message}`);
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Percent-decodes a query value to text; invalid UTF-8 is refused rather than replaced. */
+function decodeValue(name: string, encoded: string): string {
+  try {
+    return utf8.decode(percentDecode(encoded));
+  } catch {
+    return badParameters(`${name} is not valid UTF-8`);
+  }
+}
+
+/** The `X-Amz-*` parameters by exact name, each present at most once, and the other pairs. */
+function splitParameters(pairs: readonly QueryPair[]): { amz: Map<string, QueryPair>; others: QueryPair[] } {
+  const amz = new Map<string, QueryPair>();
+  const others: QueryPair[] = [];
+  for (const pair of pairs) {
+    const exact = PARAMETER_NAMES.get(pair[0].toLowerCase());
+    if (exact === undefined) {
+      others.push(pair);
+      continue;
+    }
+    if (pair[0] !== exact) badParameters(`${pair[0]} must be spelt ${exact}`);
+    if (amz.has(exact)) badParameters(`${exact} appears more than once`);
+    amz.set(exact, pair);
+  }
+  return { amz, others };
+}
+
+function required(amz: ReadonlyMap<string, QueryPair>, name: string): string {
+  const pair = amz.get(name);
+  if (pair === undefined) return badParameters(`${name} is missing: this is not a SigV4 presigned URL`);
+  return decodeValue(name, pair[1]);
+}
+
+/** Parses `YYYYMMDDTHHMMSSZ` into an instant, refusing impossible fields (February 30, hour 24, second 60). */
+function parseAmzDate(value: string): Date {
+  const fields = AMZ_DATE.exec(value)?.slice(1).map(Number);
+  if (fields === undefined) return badParameters('X-Amz-Date must have the form YYYYMMDDTHHMMSSZ');
+  const [year, month, day, hour, minute, second] = fields as [number, number, number, number, number, number];
+  const date = new Date(0);
+  // setUTCFullYear, unlike Date.UTC, does not map years 0-99 to 1900-1999.
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, 0);
+  // Out-of-range fields roll over (February 30 becomes March 2): formatting back exposes them.
+  if (amzDate(date) !== value) badParameters(`X-Amz-Date ${value} is not a real instant`);
+  return date;
+}
+
+interface Scope {
+  readonly accessKeyId: string;
+  readonly region: string;
+  readonly service: string;
+}
+
+/** Reads `X-Amz-Credential`: `<access key id>/<YYYYMMDD>/<region>/<service>/aws4_request`. */
+function parseCredential(value: string, xAmzDate: string, options: VerifyOptions): Scope {
+  const parts = value.split('/');
+  const [day, region, service, terminator] = parts.slice(-4) as [string, string, string, string];
+  const accessKeyId = parts.slice(0, -4).join('/');
+  if (parts.length < 5 || accessKeyId === '' || terminator !== 'aws4_request') {
+    badParameters('X-Amz-Credential must have the form <access key id>/<YYYYMMDD>/<region>/<service>/aws4_request');
+  }
+  if (day !== xAmzDate.slice(0, 8)) badParameters(`the credential date ${day} is not the day of X-Amz-Date ${xAmzDate}`);
+  if (!REGION.test(region)) badParameters('the credential region is malformed');
+  if (!SERVICE.test(service)) badParameters('the credential service is malformed');
+  if (options.regions !== undefined && !options.regions.includes(region)) {
+    badParameters(`the region '${region}' is not accepted here`);
+  }
+  if (options.services !== undefined && !options.services.includes(service)) {
+    badParameters(`the service '${service}' is not accepted here`);
+  }
+  return { accessKeyId, region, service };
+}
+
+/** Reads `X-Amz-SignedHeaders`: lower-case names, sorted, no repeats, `host` among them. */
+function parseSignedHeaders(value: string, options: VerifyOptions): string[] {
+  const names = value.split(';');
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    if (name === '' || !isHeaderName(name) || name !== name.toLowerCase()) {
+      badParameters('X-Amz-SignedHeaders must list lower-case header names separated by ";"');
+    }
+    if (i > 0 && !(names[i - 1]! < name)) badParameters('X-Amz-SignedHeaders must be sorted, without repeats');
+  }
+  if (!names.includes('host')) badParameters('X-Amz-SignedHeaders must include host');
+  for (const wanted of options.requiredSignedHeaders ?? []) {
+    if (!names.includes(wanted.toLowerCase())) refuse('RequiredHeaderNotSigned', `the header ${wanted} must be signed`);
+  }
+  return names;
+}
+
+function isHeaderName(name: string): boolean {
+  try {
+    headerName(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Reads request headers into a case-insensitive lookup; repeated names are joined with `,`. */
+function headerLookup(headers: VerifyHeaders | undefined): (name: string) => string | undefined {
+  if (headers === undefined) return () => undefined;
+  if (typeof headers !== 'object' || headers === null) return refuse('InvalidRequest', 'headers must be an object or a Headers');
+  if (typeof headers.get === 'function') {
+    const instance = headers as Pick<Headers, 'get'>;
+    return (name) => instance.get(name) ?? undefined;
+  }
+  const byName = new Map<string, string>();
+  for (const [rawName, raw] of Object.entries(headers as Record<string, unknown>)) {
+    if (raw === undefined) continue;
+    const values: readonly unknown[] = Array.isArray(raw) ? raw : [raw];
+    for (const value of values) {
+      if (typeof value !== 'string' && typeof value !== 'number') {
+        refuse('InvalidRequest', `header ${rawName} must be a string, a number or an array of strings`);
+      }
+      const name = rawName.toLowerCase();
+      const previous = byName.get(name);
+      byName.set(name, previous === undefined ? String(value) : previous + ',' + String(value));
+    }
+  }
+  return (name) => byName.get(name);
+}
+
+function checkOptions(options: VerifyOptions): void {
+  if (typeof options !== 'object' || options === null) badOptions('options must be an object');
+  if (typeof options.secretFor !== 'function') badOptions('secretFor must be a function');
+  const { now, clockSkewSeconds, maxExpiresIn, payloadHash } = options;
+  if (now !== undefined && !(now instanceof Date && Number.isFinite(now.getTime()))) badOptions('now must be a valid Date');
+  if (clockSkewSeconds !== undefined && !(Number.isInteger(clockSkewSeconds) && clockSkewSeconds >= 0)) {
+    badOptions('clockSkewSeconds must be a non-negative integer');
+  }
+  if (maxExpiresIn !== undefined && !(Number.isInteger(maxExpiresIn) && maxExpiresIn >= 1 && maxExpiresIn <= MAX_EXPIRES_IN)) {
+    badOptions(`maxExpiresIn must be an integer in 1..${MAX_EXPIRES_IN}`);
+  }
+  if (payloadHash !== undefined && !(typeof payloadHash === 'string' && PAYLOAD_HASH.test(payloadHash))) {
+    badOptions('payloadHash must be 64 lower-case hex digits or a keyword such as UNSIGNED-PAYLOAD');
+  }
+  for (const list of ['regions', 'services', 'requiredSignedHeaders'] as const) {
+    const value = options[list];
+    if (value !== undefined && !(Array.isArray(value) && value.every((item) => typeof item === 'string'))) {
+      badOptions(`${list} must be an array of strings`);
+    }
+  }
+}
+
+/** Everything checked before the secret is needed; {@link finish} completes the work. */
+interface Parsed {
+  readonly scope: Scope;
+  readonly xAmzDate: string;
+  readonly signedAt: Date;
+  readonly expiresAt: Date;
+  readonly signedHeaders: string[];
+  readonly signature: string;
+  readonly sessionToken: string | undefined;
+  /** The canonical request with the token in the canonical query (the default mode). */
+  readonly request: string;
+  /** The canonical request without the token, when an unsigned token may be accepted. */
+  readonly requestWithoutToken: string | undefined;
+  readonly backend: HashBackend;
+}
+
+/** Checks the request's shape, parameters, scope and clock, and builds its canonical request. */
+function parse(input: VerifyRequest, options: VerifyOptions): Parsed {
+  checkOptions(options);
+  if (typeof input !== 'object' || input === null) refuse('InvalidRequest', 'the request must be an object');
+  const method = httpMethod(input.method);
+  const url = splitUrl(input.url);
+  const header = headerLookup(input.headers);
+
+  const { amz, others } = splitParameters(parseQuery(url.query));
+  if (required(amz, 'X-Amz-Algorithm') !== ALGORITHM) badParameters(`X-Amz-Algorithm must be ${ALGORITHM}`);
+  const xAmzDate = required(amz, 'X-Amz-Date');
+  const signedAt = parseAmzDate(xAmzDate);
+  const scope = parseCredential(required(amz, 'X-Amz-Credential'), xAmzDate, options);
+  const expires = required(amz, 'X-Amz-Expires');
+  if (!EXPIRES.test(expires)) badParameters('X-Amz-Expires must be a positive integer number of seconds');
+  const maxExpiresIn = options.maxExpiresIn ?? MAX_EXPIRES_IN;
+  if (Number(expires) > maxExpiresIn) badParameters(`X-Amz-Expires must be at most ${maxExpiresIn} seconds`);
+  const signedHeaders = parseSignedHeaders(required(amz, 'X-Amz-SignedHeaders'), options);
+  const signature = required(amz, 'X-Amz-Signature');
+  if (!SIGNATURE.test(signature)) badParameters('X-Amz-Signature must be 64 lower-case hex digits');
+  const tokenPair = amz.get('X-Amz-Security-Token');
+  const sessionToken = tokenPair === undefined ? undefined : decodeValue('X-Amz-Security-Token', tokenPair[1]);
+
+  // The clock before the secret: a stale URL never costs a key lookup.
+  const expiresAt = new Date(signedAt.getTime() + Number(expires) * 1000);
+  const nowSecond = Math.floor((options.now ?? new Date()).getTime() / 1000) * 1000;
+  const skew = options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
+  if (signedAt.getTime() > nowSecond + skew * 1000) {
+    refuse('RequestTimeTooSkewed', `X-Amz-Date ${xAmzDate} is more than ${skew} seconds in the future`);
+  }
+  if (nowSecond > expiresAt.getTime()) refuse('AccessDenied', `Request has expired (at ${expiresAt.toISOString()})`);
+
+  const isS3 = S3_SERVICES.has(scope.service);
+  const rules: PathRules = {
+    uriEscapePath: options.uriEscapePath ?? !isS3,
+    normalizePath: options.normalizePath ?? !isS3,
+  };
+  const headers = new Map<string, string>();
+  let payloadHash = options.payloadHash ?? (isS3 ? 'UNSIGNED-PAYLOAD' : EMPTY_SHA256);
+  for (const name of signedHeaders) {
+    const raw = name === 'host' ? (header('host') ?? url.host) : header(name);
+    if (raw === undefined) refuse('SignatureDoesNotMatch', `the signed header ${name} is missing from the request`);
+    const value = headerValue(name, raw);
+    if (headerRule(name).action === 'sign-as-payload-hash') payloadHash = value;
+    headers.set(name, value);
+  }
+
+  const build = (pairs: QueryPair[]) =>
+    canonicalRequest(method, canonicalUri(wirePath(url.path, rules), rules), canonicalQuery(pairs), canonicalHeaders(headers), payloadHash);
+  const signedPairs = others.concat([...amz.values()].filter((pair) => pair[0] !== 'X-Amz-Signature'));
+  return {
+    scope,
+    xAmzDate,
+    signedAt,
+    expiresAt,
+    signedHeaders,
+    signature,
+    sessionToken,
+    request: build(signedPairs),
+    requestWithoutToken:
+      tokenPair !== undefined && options.allowUnsignedSessionToken === true
+        ? build(signedPairs.filter((pair) => pair !== tokenPair))
+        : undefined,
+    backend: options.backend ?? defaultBackend(),
+  };
+}
+
+/** Compares two 64-digit hex strings in time independent of where they differ: no early exit. */
+function sameSignature(expected: string, given: string): boolean {
+  let difference = expected.length ^ given.length;
+  for (let i = 0; i < 64; i++) difference |= expected.charCodeAt(i) ^ given.charCodeAt(i);
+  return difference === 0;
+}
+
+/** Signs the canonical request with the secret and compares; tries the unsigned-token form when allowed. */
+function finish(parsed: Parsed, secret: unknown): VerifyResult {
+  if (secret === undefined) refuse('InvalidAccessKeyId', `the access key id ${parsed.scope.accessKeyId} is not known here`);
+  if (typeof secret !== 'string' || secret === '') refuse('InternalError', 'secretFor returned something other than a non-empty string');
+  const { scope } = parsed;
+  const matches = (request: string) =>
+    sameSignature(
+      signCanonicalRequest(parsed.backend, secret, parsed.xAmzDate, scope.region, scope.service, request).signature,
+      parsed.signature,
+    );
+  const tokenSigned = parsed.sessionToken !== undefined && matches(parsed.request);
+  const valid =
+    tokenSigned || (parsed.sessionToken === undefined ? matches(parsed.request) : parsed.requestWithoutToken !== undefined && matches(parsed.requestWithoutToken));
+  if (!valid) refuse('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided');
+  return {
+    ok: true,
+    accessKeyId: scope.accessKeyId,
+    region: scope.region,
+    service: scope.service,
+    signedHeaders: parsed.signedHeaders,
+    signedAt: parsed.signedAt,
+    expiresAt: parsed.expiresAt,
+    sessionToken: parsed.sessionToken,
+    sessionTokenSigned: tokenSigned,
+  };
+}
+
+/** Turns anything thrown inside the verifier into a failure; foreign errors are not echoed (they might hold a secret). */
+function failure(error: unknown, during: string): VerifyFailure {
+  if (error instanceof Refusal) return { ok: false, code: error.code, message: error.message };
+  if (error instanceof SigV4Error) return { ok: false, code: 'InvalidRequest', message: error.message };
+  return { ok: false, code: 'InternalError', message: `${during} threw` };
+}
+
+/**
+ * Verifies a presigned URL, looking the secret up with `secretFor` (which may return a Promise).
+ * Never throws and never rejects.
+ *
+ * @example
+ * ```ts
+ * const result = await verifyPresignedUrl(
+ *   { method: 'GET', url: 'https://bucket.s3.us-east-1.amazonaws.com/key?X-Amz-Algorithm=...' },
+ *   { secretFor: async (id) => (await db.get(id))?.secret, services: ['s3'] },
+ * );
+ * if (result.ok) console.log(result.accessKeyId, result.expiresAt);
+ * else console.log(result.code); // 'SignatureDoesNotMatch', 'AccessDenied', ...
+ * ```
+ */
+export async function verifyPresignedUrl(request: VerifyRequest, options: VerifyOptions): Promise<VerifyResult> {
+  let parsed: Parsed;
+  try {
+    parsed = parse(request, options);
+  } catch (error) {
+    return failure(error, 'reading the request or the options');
+  }
+  let secret: unknown;
+  try {
+    secret = await options.secretFor(parsed.scope.accessKeyId);
+  } catch (error) {
+    return failure(error, 'secretFor');
+  }
+  try {
+    return finish(parsed, secret);
+  } catch (error) {
+    return failure(error, 'signing');
+  }
+}
+
+/**
+ * Verifies a presigned URL with a synchronous `secretFor`. Never throws. A `secretFor` that
+ * returns a Promise yields `InternalError`: use {@link verifyPresignedUrl} for that.
+ *
+ * @example
+ * ```ts
+ * const keys = new Map([['AKIDEXAMPLE', secret]]);
+ * const result = verifyPresignedUrlSync({ method: 'GET', url }, { secretFor: (id) => keys.get(id) });
+ * ```
+ */
+export function verifyPresignedUrlSync(request: VerifyRequest, options: VerifySyncOptions): VerifyResult {
+  let parsed: Parsed;
+  try {
+    parsed = parse(request, options);
+  } catch (error) {
+    return failure(error, 'reading the request or the options');
+  }
+  try {
+    const secret: unknown = options.secretFor(parsed.scope.accessKeyId);
+    if (typeof (secret as PromiseLike<unknown> | undefined)?.then === 'function') {
+      // Nobody awaits it: a rejection must not become an unhandled one, which ends a Node process.
+      Promise.resolve(secret).catch(() => {});
+      return { ok: false, code: 'InternalError', message: 'secretFor returned a Promise: use verifyPresignedUrl' };
+    }
+    return finish(parsed, secret);
+  } catch (error) {
+    return failure(error, 'secretFor or signing');
+  }
+}
