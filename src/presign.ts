@@ -176,13 +176,26 @@ function checkExpiresIn(expiresIn: unknown): number {
   return expiresIn as number;
 }
 
+/** An optional boolean option, or its default. */
+function flag(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') fail('INVALID_OPTION', `${name} must be true or false`);
+  return value;
+}
+
+/** An optional option from a fixed list; the first entry is the default. */
+function oneOf<T extends string>(name: string, value: unknown, allowed: readonly [T, ...T[]]): T {
+  if (value === undefined) return allowed[0];
+  if (!allowed.includes(value as T)) fail('INVALID_OPTION', `${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}`);
+  return value as T;
+}
+
 /** Shortens or refuses a validity that the credentials would not outlive. */
-function fitToCredentials(expiresIn: number, signedAt: number, options: PresignOptions): number {
-  const expiration = options.credentials.expiration;
+function fitToCredentials(expiresIn: number, signedAt: number, expiration: Date | undefined, policy: 'reject' | 'clamp'): number {
   if (expiration === undefined) return expiresIn;
   const lifetime = Math.floor((expiration.getTime() - signedAt) / 1000);
   if (lifetime >= expiresIn) return expiresIn;
-  if (options.credentialExpiry === 'clamp' && lifetime >= 1) return lifetime;
+  if (policy === 'clamp' && lifetime >= 1) return lifetime;
   return fail(
     'CREDENTIALS_EXPIRE_TOO_SOON',
     `the credentials expire at ${expiration.toISOString()}, before the URL would (${new Date(signedAt + expiresIn * 1000).toISOString()}); ` +
@@ -260,17 +273,23 @@ export function presignDetailed(options: PresignOptions): PresignResult {
   const sessionToken = options.credentials.sessionToken || undefined;
   const date = options.signingDate ?? new Date();
   const xAmzDate = amzDate(date);
-  const expiresIn = fitToCredentials(checkExpiresIn(options.expiresIn ?? DEFAULT_EXPIRES_IN), date.getTime(), options);
-  const tokenMode = options.sessionTokenMode ?? 'signed';
-  if (tokenMode !== 'signed' && tokenMode !== 'appended') {
-    fail('INVALID_OPTION', "sessionTokenMode must be 'signed' or 'appended'");
+  const expiresIn = fitToCredentials(
+    checkExpiresIn(options.expiresIn ?? DEFAULT_EXPIRES_IN),
+    date.getTime(),
+    options.credentials.expiration,
+    oneOf('credentialExpiry', options.credentialExpiry, ['reject', 'clamp']),
+  );
+  const tokenMode = oneOf('sessionTokenMode', options.sessionTokenMode, ['signed', 'appended']);
+  const backend = options.backend ?? defaultBackend();
+  if (typeof backend !== 'object' || backend === null || typeof backend.hmacHex !== 'function') {
+    fail('INVALID_OPTION', 'backend must be a HashBackend, such as nobleBackend');
   }
 
   const url = splitUrl(options.url);
   const isS3 = S3_SERVICES.has(service);
   const rules: PathRules = {
-    uriEscapePath: options.uriEscapePath ?? !isS3,
-    normalizePath: options.normalizePath ?? !isS3,
+    uriEscapePath: flag('uriEscapePath', options.uriEscapePath, !isS3),
+    normalizePath: flag('normalizePath', options.normalizePath, !isS3),
   };
   const path = wirePath(url.path, rules);
   const headers = readHeaders(url.host, options.headers);
@@ -297,7 +316,7 @@ export function presignDetailed(options: PresignOptions): PresignResult {
   }
   const query = canonicalQuery(userParameters.length === 0 ? amzParameters : userParameters.concat(amzParameters));
   const request = canonicalRequest(method, canonicalUri(path, rules), query, canonical, payloadHash);
-  const signed = signCanonicalRequest(options.backend ?? defaultBackend(), secretAccessKey, xAmzDate, region, service, request);
+  const signed = signCanonicalRequest(backend, secretAccessKey, xAmzDate, region, service, request);
 
   const appendedToken = encodedToken !== undefined && tokenMode === 'appended' ? `&X-Amz-Security-Token=${encodedToken}` : '';
   return {
