@@ -53,4 +53,5 @@ export {
   type PresignOptions,
   type PresignResult,
 } from './presign.js';
+export * from './s3.js';
 export * from './verify.js';
