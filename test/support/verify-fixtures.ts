@@ -1,0 +1,31 @@
+/**
+ * Shared fixtures for the verifier and gateway tests: one key pair, a fixed signing instant, and
+ * helpers that presign a request and check that no result leaks the secret.
+ */
+import { expect } from 'vitest';
+import { presignDetailed, type PresignOptions, type PresignResult, type VerifyResult } from '../../src/index.js';
+
+export const ACCESS_KEY_ID = 'AKIDVERIFYEXAMPLE';
+/** Deliberately full of characters that encoders get wrong, so a leak in any form would show. */
+export const SECRET = 'verify/SECRET+key=wJalrXUtnFEMI';
+export const SIGNED_AT = new Date('2026-03-01T12:00:00Z');
+export const secretFor = (id: string) => (id === ACCESS_KEY_ID ? SECRET : undefined);
+
+/** Presigns with the fixture credentials at {@link SIGNED_AT}; `overrides` win. */
+export function sign(overrides: Partial<PresignOptions> & Pick<PresignOptions, 'url'>): PresignResult {
+  return presignDetailed({
+    method: 'GET',
+    region: 'us-east-1',
+    service: 's3',
+    credentials: { accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET },
+    signingDate: SIGNED_AT,
+    expiresIn: 900,
+    ...overrides,
+  });
+}
+
+/** Fails when a result, in any serialised form, carries the secret or one of the `hidden` values. */
+export function expectNoLeak(result: VerifyResult, ...hidden: string[]): void {
+  const text = JSON.stringify(result) + String((result as { message?: string }).message);
+  for (const value of [SECRET, encodeURIComponent(SECRET), ...hidden]) expect(text).not.toContain(value);
+}
