@@ -82,7 +82,14 @@ const CASES = [
     signerPath: '/a%2A%21%27%28%29b',
     sameSignatureAs: 's3-key-subdelims-encoded',
   },
-  { name: 's3-key-reserved-encoded', description: 'Key with :@&=$,;? and a %2F inside a segment.', url: 'https://examplebucket.s3.amazonaws.com/a%3A%40%26%3D%24%2C%3B%3Fb/c%2Fd' },
+  { name: 's3-key-reserved-encoded', description: 'Key with :@&=$,;? encoded, then c/d.', url: 'https://examplebucket.s3.amazonaws.com/a%3A%40%26%3D%24%2C%3B%3Fb/c/d' },
+  {
+    name: 's3-key-encoded-slash',
+    description: "The same key with its last '/' written %2F: S3 decodes %2F in a path to '/', so the signers get c/d.",
+    url: 'https://examplebucket.s3.amazonaws.com/a%3A%40%26%3D%24%2C%3B%3Fb/c%2Fd',
+    signerPath: '/a%3A%40%26%3D%24%2C%3B%3Fb/c/d',
+    sameSignatureAs: 's3-key-reserved-encoded',
+  },
   { name: 's3-key-unicode-nfc', description: "Key 'café.txt' in NFC (U+00E9).", url: 'https://examplebucket.s3.amazonaws.com/caf%C3%A9.txt' },
   {
     name: 's3-key-unicode-nfd',
