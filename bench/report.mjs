@@ -1,0 +1,87 @@
+/**
+ * The bench's results as markdown: one speed table per workload, the targets with their CI gate,
+ * the memory check, cold start and bundle sizes. The README quotes this output.
+ *
+ * @example
+ * ```js
+ * console.log(markdownReport(JSON.parse(readFileSync('bench/reference.json', 'utf8'))));
+ * ```
+ * @module
+ */
+import { GATE } from './targets.mjs';
+
+const FLOOR_NAMES = { node: 'node:crypto', noble: '@noble/hashes', webcrypto: 'WebCrypto' };
+const STATUS = { met: '✅ met', missed: '⚠️ missed (within the CI gate)', fail: '❌ missed beyond the CI gate' };
+
+const thousands = (n) => Math.round(n).toLocaleString('en-US');
+const ratio = (n) => n.toFixed(2) + '×';
+const kib = (bytes) => (bytes / 1024).toFixed(1) + ' KiB';
+
+function speedTable(results, workload) {
+  const lines = [
+    `### ${workload.title}`,
+    '',
+    '| contender | backend | ns/op (median) | ops/s | speed vs aws4 | cost vs floor |',
+    '|---|---|---:|---:|---:|---:|',
+  ];
+  for (const row of results.rows.filter((r) => r.workload === workload.id)) {
+    const name = row.kind === 'floor' ? `*${row.label}*` : row.contender.startsWith('ours-') || row.kind === 'verify' ? `**${row.label}**` : row.label;
+    const extras = row.extras.length === 0 ? '' : ` (signs extra: ${row.extras.map((e) => '`' + e + '`').join(', ')})`;
+    const vsFloor = row.kind === 'floor' ? '1.00×' : row.vsFloor === null ? '—' : ratio(row.vsFloor);
+    lines.push(`| ${name}${extras} | ${FLOOR_NAMES[row.floor]} | ${thousands(row.ns)} | ${thousands(row.opsPerSec)} | ${ratio(row.vsAws4)} | ${vsFloor} |`);
+  }
+  return lines.join('\n');
+}
+
+function targetTable(results) {
+  const lines = ['| target | measured | ratio | target | CI fails at | status |', '|---|---|---:|---:|---:|---|'];
+  for (const t of results.targets) {
+    const sign = t.kind === 'at-least' ? '≥' : '≤';
+    const gate = t.kind === 'at-least' ? `< ${(t.goal * GATE).toFixed(2)}×` : `> ${(t.goal / GATE).toFixed(2)}×`;
+    lines.push(`| ${t.text} | ${t.formula} | ${ratio(t.value)} | ${sign} ${t.goal}× | ${gate} | ${STATUS[t.status]} |`);
+  }
+  const m = results.memory;
+  lines.push(
+    `| memory: no growth over ${thousands(m.keyCount)} presigns with distinct keys | heap after GC, after − before | ${thousands(m.keysGrowth)} B | < ${kib(m.maxGrowth)} | ≥ ${kib(m.maxGrowth)} | ${STATUS[m.keysGrowth < m.maxGrowth ? 'met' : 'fail']} |`,
+    `| memory: no growth over ${thousands(m.secretCount)} distinct secrets and regions (key cache of ${m.keyCacheSize}) | heap after GC, after − before | ${thousands(m.secretsGrowth)} B | < ${kib(m.maxGrowth)} | ≥ ${kib(m.maxGrowth)} | ${STATUS[m.secretsGrowth < m.maxGrowth ? 'met' : 'fail']} |`,
+  );
+  return lines.join('\n');
+}
+
+function coldStartTable(results) {
+  const labels = new Map(results.rows.map((r) => [r.contender, r.label]));
+  const lines = ['| contender | import (ms) | first presign after import (ms) |', '|---|---:|---:|'];
+  for (const row of results.coldStart) lines.push(`| ${labels.get(row.id)} | ${row.importMs.toFixed(1)} | ${row.firstPresignMs.toFixed(2)} |`);
+  return lines.join('\n');
+}
+
+function bundleTable(results) {
+  const lines = ['| bundle | platform | minified | minified + gzip |', '|---|---|---:|---:|'];
+  for (const row of results.bundles) lines.push(`| ${row.label} | ${row.platform} | ${kib(row.minBytes)} | ${kib(row.gzipBytes)} |`);
+  return lines.join('\n');
+}
+
+/** Renders the JSON that `npm run bench` writes as markdown. */
+export function markdownReport(results) {
+  const s = results.settings;
+  const sections = [
+    `## Presign speed`,
+    '',
+    `${results.machine.node}, ${results.machine.cpus}, ${results.machine.platform}. Every contender in one process, ` +
+      `${s.rounds} interleaved rounds of ${s.msPerRound} ms each (mitata), median of the per-round medians. ` +
+      `"speed vs aws4" is aws4's time over this row's (higher is faster); "cost vs floor" is this row's time over one SHA-256 ` +
+      `of the canonical request plus one HMAC with a cached key on the same backend (lower is better).`,
+    '',
+    ...results.workloads.flatMap((w) => [speedTable(results, w), '']),
+    '## Targets',
+    '',
+    `Each ratio is computed inside each round, where both sides ran seconds apart, and the median over the ${s.rounds} rounds is judged. ` +
+      `\`npm run bench:ci\` fails only on ❌: a ratio more than 20% short of its target.`,
+    '',
+    targetTable(results),
+    '',
+  ];
+  if (results.coldStart) sections.push('## Cold start (fresh `node` process, median of 7)', '', coldStartTable(results), '');
+  if (results.bundles) sections.push('## Bundle size (esbuild --bundle --minify, gzip -9)', '', bundleTable(results), '');
+  return sections.join('\n');
+}

@@ -1,0 +1,102 @@
+/**
+ * The speed targets of issue 6, as ratios measured in one run, and the CI gate: a target fails
+ * the build only when it is missed by a clear margin (the gate sits at 80% of the target),
+ * because a shared 2-core machine is noisy.
+ *
+ * @example
+ * ```js
+ * const verdicts = judge(TARGETS, (taskId, round) => medians.get(taskId).rounds[round], 9);
+ * verdicts.some((v) => v.status === 'fail'); // true: CI must fail
+ * ```
+ * @module
+ */
+import { median } from './measure.mjs';
+
+/** How far short of a target a result may fall before CI fails: 80% of a target. */
+export const GATE = 0.8;
+
+/**
+ * @typedef {object} Target
+ * @property {string} id
+ * @property {string} text             the target as the issue states it
+ * @property {'at-least' | 'at-most'} kind
+ * @property {number} goal
+ * @property {(ns: (taskId: string) => number) => number} ratio  the measured ratio
+ * @property {string} formula          how the ratio is computed, for the table
+ */
+
+const eachWorkload = ['get', 'get-token', 'get-varying-key'];
+
+/** @type {Target[]} */
+export const TARGETS = [
+  ...eachWorkload.map((w) => ({
+    id: `node-vs-aws4/${w}`,
+    text: `default path in Node ≥ 4× aws4's throughput (${w})`,
+    kind: 'at-least',
+    goal: 4,
+    formula: `aws4 / ours-node`,
+    ratio: (ns) => ns(`aws4/${w}`) / ns(`ours-node/${w}`),
+  })),
+  ...eachWorkload.map((w) => ({
+    id: `node-vs-floor/${w}`,
+    text: `default path in Node within 1.6× of the node:crypto floor (${w})`,
+    kind: 'at-most',
+    goal: 1.6,
+    formula: `ours-node / floor node`,
+    ratio: (ns) => ns(`ours-node/${w}`) / ns(`node/${w}`),
+  })),
+  ...eachWorkload.map((w) => ({
+    id: `noble-vs-floor/${w}`,
+    text: `pure-JS path within 1.3× of the @noble floor (${w})`,
+    kind: 'at-most',
+    goal: 1.3,
+    formula: `ours-noble / floor noble`,
+    ratio: (ns) => ns(`ours-noble/${w}`) / ns(`noble/${w}`),
+  })),
+  ...eachWorkload.map((w) => ({
+    id: `noble-vs-aws4fetch/${w}`,
+    text: `pure-JS path ≥ 10× aws4fetch's throughput (${w})`,
+    kind: 'at-least',
+    goal: 10,
+    formula: `aws4fetch / ours-noble`,
+    ratio: (ns) => ns(`aws4fetch/${w}`) / ns(`ours-noble/${w}`),
+  })),
+  ...['node', 'noble'].flatMap((backend) =>
+    eachWorkload.map((w) => ({
+      id: `verify-vs-presign/${backend}/${w}`,
+      text: `verify ≤ 1.2× the cost of a presign (${backend === 'node' ? 'default path' : 'pure JS'}, ${w})`,
+      kind: 'at-most',
+      goal: 1.2,
+      formula: `verify-${backend} / ours-${backend}`,
+      ratio: (ns) => ns(`verify-${backend}/${w}`) / ns(`ours-${backend}/${w}`),
+    })),
+  ),
+  ...['node', 'noble'].map((backend) => ({
+    id: `token-vs-none/${backend}`,
+    text: `with a session token ≤ 1.3× the cost without one (${backend === 'node' ? 'default path' : 'pure JS'})`,
+    kind: 'at-most',
+    goal: 1.3,
+    formula: `ours-${backend}/get-token / ours-${backend}/get`,
+    ratio: (ns) => ns(`ours-${backend}/get-token`) / ns(`ours-${backend}/get`),
+  })),
+];
+
+/** Met, missed within the gate's margin (reported, CI passes), or missed beyond it (CI fails). */
+export function verdict(kind, goal, value) {
+  const met = kind === 'at-least' ? value >= goal : value <= goal;
+  if (met) return 'met';
+  const withinGate = kind === 'at-least' ? value >= goal * GATE : value <= goal / GATE;
+  return withinGate ? 'missed' : 'fail';
+}
+
+/**
+ * Evaluates every target on a run: each ratio is computed within each round (`nsInRound(taskId,
+ * round)`), where both sides ran seconds apart, and the median over rounds is judged.
+ */
+export function judge(targets, nsInRound, rounds) {
+  return targets.map((target) => {
+    const perRound = Array.from({ length: rounds }, (_, round) => target.ratio((taskId) => nsInRound(taskId, round)));
+    const value = median(perRound);
+    return { id: target.id, text: target.text, formula: target.formula, kind: target.kind, goal: target.goal, value, perRound, status: verdict(target.kind, target.goal, value) };
+  });
+}
