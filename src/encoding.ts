@@ -21,6 +21,9 @@ for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-
 }
 SAFE[0x2f] = 2;
 
+/** Whether byte (or ASCII code) `b` stands as itself in canonical form. */
+const standsAsIs = (b: number, keepSlash: boolean) => b < 128 && (SAFE[b] === 1 || (keepSlash && b === 0x2f));
+
 const ESCAPE: string[] = [];
 for (let b = 0; b < 256; b++) ESCAPE.push('%' + b.toString(16).toUpperCase().padStart(2, '0'));
 
@@ -28,13 +31,7 @@ const utf8 = new TextEncoder();
 
 /** Index of the first character that needs escaping, or -1 when `value` is already canonical. */
 function firstUnsafe(value: string, keepSlash: boolean): number {
-  const limit = keepSlash ? 2 : 1;
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c >= 128) return i;
-    const safe = SAFE[c]!;
-    if (safe === 0 || safe > limit) return i;
-  }
+  for (let i = 0; i < value.length; i++) if (!standsAsIs(value.charCodeAt(i), keepSlash)) return i;
   return -1;
 }
 
@@ -42,7 +39,7 @@ function firstUnsafe(value: string, keepSlash: boolean): number {
 export function uriEncodeBytes(bytes: Uint8Array, keepSlash: boolean): string {
   let out = '';
   for (const b of bytes) {
-    out += b < 128 && (SAFE[b] === 1 || (keepSlash && b === 0x2f)) ? String.fromCharCode(b) : ESCAPE[b];
+    out += standsAsIs(b, keepSlash) ? String.fromCharCode(b) : ESCAPE[b];
   }
   return out;
 }
@@ -57,7 +54,11 @@ export function uriEncode(value: string, keepSlash: boolean): string {
   return value.slice(0, start) + uriEncodeBytes(utf8.encode(value.slice(start)), keepSlash);
 }
 
-const HEX_DIGIT = /^[0-9A-Fa-f]{2}$/;
+const hexValue = (c: number) => (c >= 48 && c <= 57 ? c - 48 : (c | 32) >= 97 && (c | 32) <= 102 ? (c | 32) - 87 : -1);
+
+/** The byte a valid `%XX` escape at `i` names, or -1. */
+const escapedByte = (value: string, i: number) =>
+  (hexValue(value.charCodeAt(i + 1)) << 4) | hexValue(value.charCodeAt(i + 2));
 
 /**
  * Decodes `%XX` escapes to the bytes they name; every other character contributes its UTF-8
@@ -67,10 +68,10 @@ export function percentDecode(value: string): Uint8Array {
   const bytes: number[] = [];
   let run = 0; // start of the current run of literal characters
   for (let i = value.indexOf('%'); i >= 0; i = value.indexOf('%', i + 1)) {
-    const hex = value.slice(i + 1, i + 3);
-    if (!HEX_DIGIT.test(hex)) continue;
+    const byte = escapedByte(value, i);
+    if (byte < 0) continue;
     for (const b of utf8.encode(value.slice(run, i))) bytes.push(b);
-    bytes.push(parseInt(hex, 16));
+    bytes.push(byte);
     run = i + 3;
     i += 2;
   }
@@ -82,9 +83,33 @@ export function percentDecode(value: string): Uint8Array {
  * Brings an already-encoded URL component to canonical form: escapes are decoded to bytes and
  * every byte is encoded again per RFC 3986. `%7e` and `~` both become `~`; a raw space and
  * `%20` both become `%20`; `+` is a plus and becomes `%2B`.
+ *
+ * One pass, no byte buffer: a decoded byte ≥ 0x80 is always escaped again, so each escape can be
+ * rewritten on its own, and only raw non-ASCII text needs UTF-8 encoding.
  */
 export function recode(value: string, keepSlash: boolean): string {
-  if (firstUnsafe(value, keepSlash) < 0) return value;
-  if (!value.includes('%')) return uriEncode(value, keepSlash);
-  return uriEncodeBytes(percentDecode(value), keepSlash);
+  const start = firstUnsafe(value, keepSlash);
+  if (start < 0) return value;
+  let out = value.slice(0, start);
+  for (let i = start; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 0x25) {
+      const byte = escapedByte(value, i);
+      if (byte >= 0) {
+        out += standsAsIs(byte, keepSlash) ? String.fromCharCode(byte) : ESCAPE[byte];
+        i += 2;
+        continue;
+      }
+    }
+    if (c < 128) {
+      out += standsAsIs(c, keepSlash) ? value[i] : ESCAPE[c];
+    } else {
+      // A whole non-ASCII run at once, so that surrogate pairs stay together.
+      let end = i + 1;
+      while (end < value.length && value.charCodeAt(end) >= 128) end++;
+      out += uriEncodeBytes(utf8.encode(value.slice(i, end)), keepSlash);
+      i = end - 1;
+    }
+  }
+  return out;
 }

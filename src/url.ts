@@ -25,53 +25,43 @@ export interface UrlParts {
   readonly query: string;
 }
 
-const SCHEME = /^(https?):\/\//i;
+// One pass over the whole URL: scheme, authority, path, optional query. No fragment, and no C0
+// control or DEL anywhere: WHATWG URL silently strips tabs and newlines, so a signer that kept
+// them would sign a different URL from the one that is sent.
+const URL_PARTS = /^(https?):\/\/([^/?#\u0000-\u001f\u007f]*)([^?#\u0000-\u001f\u007f]*)(?:\?([^#\u0000-\u001f\u007f]*))?$/i;
 // Reg-name (letters, digits, - . _ ~) or a bracketed IPv6 literal, then an optional port.
 const AUTHORITY = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~-]+)(?::(\d{1,5}))?$/;
-// C0 controls and DEL: WHATWG URL silently strips tabs and newlines, so a signer that kept
-// them would sign a different URL from the one that is sent.
-const CONTROL = /[\u0000-\u001f\u007f]/;
 const DEFAULT_PORT = { http: '80', https: '443' } as const;
 
 function invalid(message: string): never {
   throw new SigV4Error('INVALID_URL', message);
 }
 
+/** Says what is wrong with a URL that URL_PARTS refused. */
+function diagnose(url: string): never {
+  if (!/^https?:\/\//i.test(url)) invalid('url must be an absolute http:// or https:// URL');
+  if (/[\u0000-\u001f\u007f]/.test(url)) invalid('url must not contain control characters');
+  invalid('url must not carry a fragment (#...)');
+}
+
 /** Splits `input` into scheme, host, path and query, or throws `INVALID_URL`. */
 export function splitUrl(input: string | URL): UrlParts {
   const url = typeof input === 'string' ? input : input instanceof URL ? input.href : undefined;
   if (url === undefined) invalid('url must be a string or a URL');
-  const scheme = SCHEME.exec(url);
-  if (!scheme) invalid('url must be an absolute http:// or https:// URL');
-  if (CONTROL.test(url)) invalid('url must not contain control characters');
-  if (url.includes('#')) invalid('url must not carry a fragment (#...)');
-
-  const protocol = scheme[1]!.toLowerCase() as 'http' | 'https';
-  const authorityStart = scheme[0].length;
-  let pathStart = url.length;
-  for (let i = authorityStart; i < url.length; i++) {
-    const c = url[i];
-    if (c === '/' || c === '?') {
-      pathStart = i;
-      break;
-    }
-  }
-  const authority = url.slice(authorityStart, pathStart);
+  const parts = URL_PARTS.exec(url) ?? diagnose(url);
+  const [, scheme, authority, path, query] = parts as unknown as [string, string, string, string, string | undefined];
   if (authority.includes('@')) invalid('url must not carry user information (user:password@)');
   const hostPort = AUTHORITY.exec(authority);
   if (!hostPort) invalid(`url has an invalid host: "${authority}"`);
+  const protocol = scheme.toLowerCase() as 'http' | 'https';
   // Leading zeros are dropped, as WHATWG URL does, so ':0443' is the default port too.
   const port = hostPort[2] === undefined ? undefined : String(Number(hostPort[2]));
   if (port !== undefined && Number(port) > 65535) invalid(`url has an invalid port: ${port}`);
   const hostname = hostPort[1]!.toLowerCase();
-  const host = port === undefined || port === DEFAULT_PORT[protocol] ? hostname : `${hostname}:${port}`;
-
-  const queryStart = url.indexOf('?', pathStart);
-  const rawPath = queryStart < 0 ? url.slice(pathStart) : url.slice(pathStart, queryStart);
   return {
     scheme: protocol,
-    host,
-    path: rawPath === '' ? '/' : rawPath,
-    query: queryStart < 0 ? '' : url.slice(queryStart + 1),
+    host: port === undefined || port === DEFAULT_PORT[protocol] ? hostname : `${hostname}:${port}`,
+    path: path === '' ? '/' : path,
+    query: query ?? '',
   };
 }
