@@ -115,7 +115,7 @@ function mutate(text: string, random: () => number, from = 0, to = text.length):
       return text.slice(0, at) + flipped + text.slice(at + 1);
     }
     case 4: // escape one character
-      return text.slice(0, at) + encodeURIComponent(c).replace(/^[A-Za-z0-9]$/, (d) => '%' + d.charCodeAt(0).toString(16).toUpperCase()) + text.slice(at + 1);
+      return text.slice(0, at) + [...Buffer.from(c)].map((b) => '%' + b.toString(16).toUpperCase().padStart(2, '0')).join('') + text.slice(at + 1);
     case 5: {
       // unescape one %XX (as the character it names, when that is ASCII)
       const escape = /%([0-7][0-9A-Fa-f])/.exec(text.slice(at));
@@ -213,5 +213,5 @@ describe('fuzzing the verifier', () => {
     // The mutants must reach the signature check often enough to mean something.
     expect(counts.rejected).toBeGreaterThan(TOTAL * 0.5);
     expect(counts.equivalentAccepts).toBeGreaterThan(0);
-  });
+  }, 900_000);
 });
