@@ -185,6 +185,23 @@ function readEnvFile(path: string): Record<string, string> {
   return values;
 }
 
+/**
+ * Starts a cluster in `dir`, trying twice: a port the script found free can be taken by another
+ * process before the daemon binds it. A failed attempt is stopped before the next.
+ */
+function startCluster(dir: string): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      execFileSync('bash', [CEPH_SCRIPT, 'start', dir], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 180_000 });
+      return;
+    } catch (error) {
+      execFileSync('bash', [CEPH_SCRIPT, 'stop', dir], { stdio: 'ignore', timeout: 60_000 });
+      if (attempt === 2) throw error;
+      console.warn(`Ceph RGW did not start, retrying once: ${(error as Error).message}`);
+    }
+  }
+}
+
 /** Runs the Ceph RGW from the environment, or starts one with scripts/ceph-rgw.sh under CEPH=1. */
 export async function startCeph(): Promise<S3TestServer> {
   let env: Record<string, string | undefined> = process.env;
@@ -193,12 +210,7 @@ export async function startCeph(): Promise<S3TestServer> {
     if (env['CEPH'] !== '1') throw new Error('Ceph RGW is not configured: set CEPH_RGW_ENDPOINT etc. or CEPH=1');
     const dir = mkdtempSync(join(tmpdir(), 'sigv4-ceph-s3-test-'));
     rmSync(dir, { recursive: true });
-    try {
-      execFileSync('bash', [CEPH_SCRIPT, 'start', dir], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 180_000 });
-    } catch (error) {
-      execFileSync('bash', [CEPH_SCRIPT, 'stop', dir], { stdio: 'ignore' });
-      throw error;
-    }
+    startCluster(dir);
     env = readEnvFile(join(dir, 'env'));
     stopCluster = () => execFileSync('bash', [CEPH_SCRIPT, 'stop', dir], { stdio: 'ignore', timeout: 60_000 });
   }
