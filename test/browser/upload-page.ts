@@ -10,7 +10,7 @@ import { presignGetObject, presignPutObject, type Credentials, type S3Location }
 /** What the page records on `document.body.dataset.result` when it is done. */
 export interface UploadOutcome {
   readonly putStatus: number;
-  /** The same presigned PUT sent with another content-type: the store must refuse it. */
+  /** The same presigned PUT sent again with another content-type and body (0: network error). */
   readonly wrongTypeStatus: number;
   readonly getStatus: number;
   readonly contentType: string | null;
@@ -37,12 +37,15 @@ document.getElementById('upload').onclick = async () => {
     const key = 'uploads/' + file.name;
     const put = await ask({ op: 'put', key, contentType: file.type });
     log('signed headers: ' + new URL(put.url).searchParams.get('X-Amz-SignedHeaders'));
-    const wrong = await fetch(put.url, { method: put.method, headers: { ...put.headers, 'content-type': 'text/plain' }, body: file });
-    outcome.wrongTypeStatus = wrong.status;
-    log('PUT with another content-type: ' + wrong.status);
     const up = await fetch(put.url, { method: put.method, headers: put.headers, body: file });
     outcome.putStatus = up.status;
     log('PUT ' + key + ' (' + file.type + ', ' + file.size + ' bytes): ' + up.status);
+    // The same URL with another type and body must change nothing. A store may answer the 403
+    // without CORS headers, which fetch reports as a network error (status 0 here).
+    const wrong = await fetch(put.url, { method: put.method, headers: { ...put.headers, 'content-type': 'text/plain' }, body: 'not the image' })
+      .then((response) => response.status, () => 0);
+    outcome.wrongTypeStatus = wrong;
+    log('PUT again with content-type text/plain: ' + (wrong === 0 ? 'refused (no CORS headers on the error)' : wrong));
     const get = await ask({ op: 'get', key });
     const down = await fetch(get.url);
     outcome.getStatus = down.status;
