@@ -261,7 +261,7 @@ function presignFromArgs(target: string, flags: Flags, io: CliIo): PresignResult
   }
   const httpMethod = method(flags.method, s3 ? Object.keys(S3_OPERATIONS) : [...Object.keys(S3_OPERATIONS), 'POST']);
 
-  const profile = readProfile(flags.profile ?? io.env['AWS_PROFILE'] ?? 'default', io);
+  const profile = readProfile(flags.profile ?? (io.env['AWS_PROFILE'] || 'default'), io);
   if (flags.profile !== undefined && !profile.found) throw new SetupError(`profile "${profile.name}" not found`);
   const region = flags.region ?? (io.env['AWS_REGION'] || io.env['AWS_DEFAULT_REGION'] || profile.get('region'));
   if (region === undefined) throw new SetupError('no region: pass --region, or set AWS_REGION or the profile\'s region');

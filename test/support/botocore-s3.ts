@@ -51,3 +51,12 @@ export function requireBotocore(what: string): boolean {
   console.warn(`\n*** SKIPPING ${what}: python3 with botocore is not installed (pip install botocore) ***\n`);
   return false;
 }
+
+/**
+ * The URL with its query parameters sorted: botocore puts subresources such as versionId first,
+ * and a server reads the query as a set, so URLs are compared in this form.
+ */
+export function withSortedQuery(url: string): string {
+  const [resource, query = ''] = url.split('?');
+  return `${resource}?${query.split('&').sort().join('&')}`;
+}
