@@ -4,40 +4,41 @@
  */
 import { builtinModules } from 'node:module';
 import * as esbuild from 'esbuild';
-import { beforeAll, expect, test } from 'vitest';
-import { buildPackage, repoRoot } from './conformance/build.js';
+import { expect, test } from 'vitest';
+import { withBuiltPackage } from './conformance/build.js';
 
 const BUILTINS = new Set(builtinModules);
 const isBuiltin = (path: string) => path.startsWith('node:') || BUILTINS.has(path) || BUILTINS.has(path.split('/')[0]!);
 
 /** Bundles the whole public API as a user's bundler would and lists the built-ins it imports. */
-async function bundleEverything(platform: 'browser' | 'node') {
-  const builtins: string[] = [];
-  const result = await esbuild.build({
-    stdin: { contents: "export * from 'sigv4-presign';", resolveDir: repoRoot, loader: 'js' },
-    bundle: true,
-    format: 'esm',
-    platform,
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-    plugins: [
-      {
-        name: 'record-node-builtins',
-        setup(build) {
-          build.onResolve({ filter: /.*/ }, (args) => {
-            if (!isBuiltin(args.path)) return undefined;
-            builtins.push(`${args.path} (from ${args.importer.slice(repoRoot.length + 1)})`);
-            return { path: args.path, external: true };
-          });
-        },
+function bundleEverything(platform: 'browser' | 'node') {
+  return withBuiltPackage(async (folder) => {
+    const builtins: string[] = [];
+    const recordBuiltins: esbuild.Plugin = {
+      name: 'record-node-builtins',
+      setup(build) {
+        build.onResolve({ filter: /.*/ }, (args) => {
+          if (!isBuiltin(args.path)) return undefined;
+          builtins.push(`${args.path} (from ${args.importer.slice(folder.length + 1)})`);
+          return { path: args.path, external: true };
+        });
       },
-    ],
+    };
+    const result = await esbuild.build({
+      stdin: { contents: "export * from 'sigv4-presign';", resolveDir: folder, loader: 'js' },
+      bundle: true,
+      format: 'esm',
+      platform,
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+      plugins: [recordBuiltins],
+    });
+    // Inputs are relative to the working directory; keep the part inside the package.
+    const inputs = Object.keys(result.metafile.inputs).map((input) => input.replace(/^.*?(?=dist\/)/, ''));
+    return { builtins, inputs };
   });
-  return { builtins, inputs: Object.keys(result.metafile.inputs) };
 }
-
-beforeAll(() => buildPackage());
 
 test('the default entry, bundled for the browser, imports no Node built-in', async () => {
   const { builtins, inputs } = await bundleEverything('browser');

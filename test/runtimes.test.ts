@@ -12,7 +12,8 @@ import { EdgeVM } from '@edge-runtime/vm';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchChromium, requireChromium } from './browser/chromium.js';
-import { buildSuite, repoRoot, type SuiteBundles } from './conformance/build.js';
+import { buildSuite, type SuiteBundles } from './conformance/build.js';
+import { PROJECT } from './support/cli-build.js';
 import { runChild } from './conformance/child.js';
 import { runSuite, type SuiteReport } from './conformance/suite.js';
 import * as engine from '../src/index.js';
@@ -73,7 +74,7 @@ describe('the conformance suite runs in every runtime', () => {
     ['node', () => bundles.nodeEsm],
   ] as const)('Deno %s entry', async (entry, bundle) => {
     const script = driver(`deno-${entry}`, bundle(), 'deno');
-    const stdout = await runChild(join(repoRoot, 'node_modules/.bin/deno'), ['run', '--no-prompt', `--allow-read=${dir}`, script], {
+    const stdout = await runChild(join(PROJECT, 'node_modules/.bin/deno'), ['run', '--no-prompt', `--allow-read=${dir}`, script], {
       cwd: dir,
       env: { DENO_NO_UPDATE_CHECK: '1', DENO_DIR: join(dir, 'deno-cache'), NO_COLOR: '1' },
       timeoutMs: TIMEOUT_MS,
@@ -86,7 +87,7 @@ describe('the conformance suite runs in every runtime', () => {
     ['node', () => bundles.nodeEsm],
   ] as const)('Bun %s entry', async (entry, bundle) => {
     const script = driver(`bun-${entry}`, bundle(), 'bun');
-    const stdout = await runChild(join(repoRoot, 'node_modules/.bin/bun'), ['run', script], {
+    const stdout = await runChild(join(PROJECT, 'node_modules/.bin/bun'), ['run', script], {
       cwd: dir,
       env: { BUN_INSTALL_CACHE_DIR: join(dir, 'bun-cache'), NO_COLOR: '1' },
       timeoutMs: TIMEOUT_MS,
