@@ -280,6 +280,15 @@ const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ');
 /**
  * Runs the command line and returns its exit status: 0 success, 1 error, 2 usage error. Writes
  * the URL (or JSON) to `stdout`, and errors and `--explain` output to `stderr`; never the secret.
+ *
+ * @example
+ * ```ts
+ * let out = '';
+ * const code = runCli(['s3://examplebucket/k', '--region', 'us-east-1'], {
+ *   env: { AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 'secret' }, homedir: '/nonexistent',
+ *   stdout: (text) => (out += text), stderr: () => {},
+ * }); // code 0, out: the URL and a newline
+ * ```
  */
 export function runCli(args: readonly string[], io: CliIo): number {
   try {

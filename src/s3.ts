@@ -150,7 +150,16 @@ const IPV4_SHAPE = /^\d+\.\d+\.\d+\.\d+$/;
 const RESERVED_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'];
 const RESERVED_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'];
 
-/** Throws `INVALID_BUCKET_NAME` unless `bucket` follows S3's naming rules for general-purpose buckets. */
+/**
+ * Throws `INVALID_BUCKET_NAME` unless `bucket` follows S3's naming rules for general-purpose
+ * buckets (the rules also keep the name safe to put in a host name).
+ *
+ * @example
+ * ```ts
+ * checkBucketName('my-photos'); // 'my-photos'
+ * checkBucketName('My_Photos'); // throws SigV4Error INVALID_BUCKET_NAME
+ * ```
+ */
 export function checkBucketName(bucket: unknown): string {
   const invalid = (why: string): never => {
     throw new SigV4Error('INVALID_BUCKET_NAME', `invalid bucket name ${JSON.stringify(bucket)}: ${why}`);
@@ -171,7 +180,16 @@ const MAX_KEY_BYTES = 1024;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const utf8 = new TextEncoder();
 
-/** Throws `INVALID_KEY` unless `key` is a non-empty string of at most 1024 UTF-8 bytes. */
+/**
+ * Throws `INVALID_KEY` unless `key` is a non-empty string of at most 1024 UTF-8 bytes, with no
+ * lone surrogate. Any other key is valid, `..` and `//` included.
+ *
+ * @example
+ * ```ts
+ * checkObjectKey('a/../b'); // 'a/../b'
+ * checkObjectKey('');       // throws SigV4Error INVALID_KEY
+ * ```
+ */
 export function checkObjectKey(key: unknown): string {
   if (typeof key !== 'string' || key === '') throw new SigV4Error('INVALID_KEY', 'the object key must be a non-empty string');
   if (LONE_SURROGATE.test(key)) throw new SigV4Error('INVALID_KEY', 'the object key holds a lone UTF-16 surrogate, which has no UTF-8 form');
