@@ -208,6 +208,7 @@ function invalidOption(message: string): never {
 
 /** The origin and path prefix of the bucket's URL, before the key. */
 function bucketBase(location: S3Location): string {
+  if (typeof location !== 'object' || location === null) invalidOption('the bucket location must be an object');
   const bucket = checkBucketName(location.bucket);
   const region = checkRegion(location.region);
   const { endpoint, forcePathStyle = false, dualStack = false, accelerate = false } = location;

@@ -87,6 +87,7 @@ describe('s3Url addressing', () => {
     expect(codeOf(() => s3Url({ bucket: 'photos', region: 'eu-west-1', endpoint: 'ftp://h' }))).toBe('INVALID_URL');
     expect(codeOf(() => s3Url({ bucket: 'photos', region: 'EU/west' }))).toBe('INVALID_REGION');
     expect(codeOf(() => s3Url({ bucket: 'photos', region: 'eu-west-1', forcePathStyle: 'yes' as never }))).toBe('INVALID_OPTION');
+    expect(codeOf(() => s3Url(null as never, 'k'))).toBe('INVALID_OPTION');
   });
 });
 
