@@ -3,7 +3,7 @@
  * so that CLI tests run the real built executable without touching the shared dist/.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,7 +25,12 @@ export function buildPackage(): string {
   const folder = mkdtempSync(join(PROJECT, 'tmp', 'cli-build-'));
   copyFileSync(join(PROJECT, 'package.json'), join(folder, 'package.json'));
   const dist = join(folder, 'dist');
-  mustRun(join(PROJECT, 'node_modules/.bin/tsc'), ['-p', join(PROJECT, 'tsconfig.build.json'), '--outDir', dist], PROJECT);
-  mustRun(process.execPath, [join(PROJECT, 'scripts/postbuild.mjs'), dist], PROJECT);
+  try {
+    mustRun(join(PROJECT, 'node_modules/.bin/tsc'), ['-p', join(PROJECT, 'tsconfig.build.json'), '--outDir', dist], PROJECT);
+    mustRun(process.execPath, [join(PROJECT, 'scripts/postbuild.mjs'), dist], PROJECT);
+  } catch (error) {
+    rmSync(folder, { recursive: true, force: true });
+    throw error;
+  }
   return folder;
 }
