@@ -27,6 +27,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { nodeBackend } from './hash-node.js';
 import { createGateway, errorResponse, type GatewayConfig, type GatewayHandler, type GatewayStorage } from './gateway.js';
 
 /** Keys up to this many UTF-8 bytes keep a readable (hex) file name; longer ones are hashed. */
@@ -166,7 +167,7 @@ export function nodeListener(handler: GatewayHandler): (incoming: IncomingMessag
   };
 }
 
-/** Options of {@link startGateway}: the gateway's, plus where to store and listen. */
+/** Options of {@link startGateway}: the gateway's (with node:crypto as the default backend), plus where to store and listen. */
 export interface StartGatewayOptions extends Omit<GatewayConfig, 'storage'> {
   /** The directory that holds the objects. */
   readonly directory: string;
@@ -195,7 +196,7 @@ export interface RunningGateway {
  */
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const { directory, port = 0, host = '127.0.0.1', ...config } = options;
-  const handler = createGateway({ ...config, storage: await directoryStorage(directory) });
+  const handler = createGateway({ backend: nodeBackend, ...config, storage: await directoryStorage(directory) });
   const server = createServer(nodeListener(handler));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -17,6 +17,7 @@
  * @module
  */
 import { percentDecode } from './encoding.js';
+import type { HashBackend } from './hash.js';
 import { ipAllowed, parseCidrList, type CidrBlock } from './gateway-cidr.js';
 import { splitUrl } from './url.js';
 import { verifyPresignedUrl, type SecretLookup, type VerifyFailureCode } from './verify.js';
@@ -51,6 +52,8 @@ export interface GatewayConfig {
   readonly clockSkewSeconds?: number | undefined;
   /** The clock, for tests. Default: the system clock. */
   readonly now?: (() => Date) | undefined;
+  /** SHA-256/HMAC implementation. Default: the library's default backend. */
+  readonly backend?: HashBackend | undefined;
 }
 
 /** Serves one request; `clientIp` is the peer's address, checked against `allowedSourceIps`. */
@@ -124,6 +127,7 @@ export function createGateway(config: GatewayConfig): GatewayHandler {
         requiredSignedHeaders: config.requiredSignedHeaders,
         clockSkewSeconds: config.clockSkewSeconds,
         now: config.now?.(),
+        backend: config.backend,
       },
     );
     if (!verdict.ok) return errorResponse(verdict.code, verdict.message, path, method);
