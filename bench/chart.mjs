@@ -38,9 +38,9 @@ export function renderChart(results) {
     y += PANEL_TITLE;
     for (const row of rows.filter((r) => r.workload === workload.id)) {
       const width = Math.max(1, x(row.ns));
-      const cls = row.kind === 'floor' ? 'floor' : row.contender.startsWith('ours-') ? 'ours' : 'peer';
+      const cls = row.kind === 'floor' ? 'floor' : row.contender.startsWith('ours-') || row.kind === 'verify' ? 'ours' : 'peer';
       parts.push(
-        `<text x="${LABEL_WIDTH - 8}" y="${y + 12}" text-anchor="end">${escapeXml(row.label)}</text>`,
+        `<text x="${LABEL_WIDTH - 8}" y="${y + 12}" text-anchor="end">${escapeXml(row.label.replace(/`/g, ''))}</text>`,
         `<rect x="${LABEL_WIDTH}" y="${y}" width="${width.toFixed(1)}" height="${BAR_HEIGHT}" class="${cls}"/>`,
         `<text x="${(LABEL_WIDTH + width + 6).toFixed(1)}" y="${y + 12}">${formatUs(row.ns)}</text>`,
       );
@@ -53,7 +53,7 @@ export function renderChart(results) {
   for (let decade = Math.ceil(lo); decade <= hi; decade++) {
     const gx = LABEL_WIDTH + x(10 ** decade);
     grid.push(`<line x1="${gx.toFixed(1)}" y1="30" x2="${gx.toFixed(1)}" y2="${y}" class="grid"/>`);
-    grid.push(`<text x="${gx.toFixed(1)}" y="${y + 14}" text-anchor="middle" class="axis">${formatUs(10 ** decade)}</text>`);
+    grid.push(`<text x="${gx.toFixed(1)}" y="${y + 14}" text-anchor="middle" class="axis">${10 ** decade} µs</text>`);
   }
   const height = y + 24;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, -apple-system, sans-serif" font-size="12">

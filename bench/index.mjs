@@ -75,7 +75,7 @@ async function prepareTasks() {
     for (const contender of contenders) {
       const sign = contender.make(workload);
       const { extras } = await checkSignatures(contender.label, workload, sign);
-      add({ ...base, kind: 'presign', contender: contender.id, label: contender.label, floor: contender.floor, extras }, sign);
+      add({ ...base, kind: 'presign', contender: contender.id, label: contender.label, floor: contender.floor, backend: contender.backend, extras }, sign);
     }
     for (const verifier of [verifyNode, verifyNoble]) {
       const verify = verifier.make(workload);

@@ -28,7 +28,7 @@ function speedTable(results, workload) {
     const name = row.kind === 'floor' ? `*${row.label}*` : row.contender.startsWith('ours-') || row.kind === 'verify' ? `**${row.label}**` : row.label;
     const extras = row.extras.length === 0 ? '' : ` (signs extra: ${row.extras.map((e) => '`' + e + '`').join(', ')})`;
     const vsFloor = row.kind === 'floor' ? '1.00×' : row.vsFloor === null ? '—' : ratio(row.vsFloor);
-    lines.push(`| ${name}${extras} | ${FLOOR_NAMES[row.floor]} | ${thousands(row.ns)} | ${thousands(row.opsPerSec)} | ${ratio(row.vsAws4)} | ${vsFloor} |`);
+    lines.push(`| ${name}${extras} | ${row.backend ?? FLOOR_NAMES[row.floor]} | ${thousands(row.ns)} | ${thousands(row.opsPerSec)} | ${ratio(row.vsAws4)} | ${vsFloor} |`);
   }
   return lines.join('\n');
 }

@@ -20,6 +20,7 @@ import { smithyNode, smithyPureJs } from './smithy.mjs';
  * @property {string} id        stable name in JSON
  * @property {string} label     name in tables and the chart
  * @property {'node' | 'noble' | 'webcrypto'} floor  the crypto floor of the backend it runs on
+ * @property {string} [backend]  its hash library, when that is not the floor's
  * @property {(workload: import('../workloads.mjs').Workload) => (i: number) => string | Promise<string>} make
  */
 

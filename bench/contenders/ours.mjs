@@ -1,7 +1,7 @@
 /**
  * This engine, imported from the built package as Node resolves it (`dist/node.js`, the `node`
  * export condition): its default path (node:crypto) and its pure-JavaScript path
- * (`backend: nobleBackend`, what edge runtimes and browsers run).
+ * (`backend: pureJsBackend`, what edge runtimes and browsers run).
  *
  * @example
  * ```js
@@ -10,7 +10,7 @@
  * ```
  * @module
  */
-import { nobleBackend, presign } from '../../dist/node.js';
+import { pureJsBackend, presign } from '../../dist/node.js';
 import { credentialsOf, EXPIRES_IN, HOST, REGION, SIGNING_DATE } from '../workloads.mjs';
 
 /** Options for one presign of a workload's `i`-th key; `extraQuery` adds a contender's extras. */
@@ -46,7 +46,7 @@ export const oursNode = {
 /** @type {import('./index.mjs').Contender} */
 export const oursNoble = {
   id: 'ours-noble',
-  label: 'sigv4-presign (pure JS, `nobleBackend`)',
+  label: 'sigv4-presign (pure JS, `pureJsBackend`)',
   floor: 'noble',
-  make: presigner(nobleBackend),
+  make: presigner(pureJsBackend),
 };

@@ -47,7 +47,9 @@ function smithy(sha256) {
 export const smithyPureJs = {
   id: 'smithy-sha256-js',
   label: '@smithy/signature-v4 + @aws-crypto/sha256-js',
+  // Pure JS like @noble, so the @noble floor is its nearest.
   floor: 'noble',
+  backend: '@aws-crypto/sha256-js',
   make: smithy(Sha256),
 };
 

@@ -8,7 +8,7 @@
  * ```
  * @module
  */
-import { nobleBackend, verifyPresignedUrlSync } from '../../dist/node.js';
+import { pureJsBackend, verifyPresignedUrlSync } from '../../dist/node.js';
 import { ACCESS_KEY_ID, SECRET_ACCESS_KEY, SIGNING_DATE } from '../workloads.mjs';
 import { aws4Contender } from './aws4.mjs';
 
@@ -54,5 +54,5 @@ export const verifyNoble = {
   id: 'verify-noble',
   label: 'sigv4-presign verifyPresignedUrlSync (pure JS)',
   floor: 'noble',
-  make: verifier(nobleBackend),
+  make: verifier(pureJsBackend),
 };
