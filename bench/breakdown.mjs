@@ -88,18 +88,18 @@ for (const id of ids) {
     columns.push(column);
   }
   console.log(`\n### Stages of one presign: ${workload.title}\n`);
-  console.log('| stage | node:crypto µs | @noble µs |\n|---|---:|---:|');
+  console.log('| stage | node:crypto µs | pure JS µs |\n|---|---:|---:|');
   const sum = [0, 0];
   for (let i = 0; i < columns[0].length; i++) {
     const [name, nodeNs] = columns[0][i];
-    const nobleNs = columns[1][i][1];
+    const pureJsNs = columns[1][i][1];
     if (name.startsWith('=')) {
       console.log(`| sum of the stages above | ${(sum[0] / 1000).toFixed(2)} | ${(sum[1] / 1000).toFixed(2)} |`);
-      console.log(`| validation, options, allocation (total − sum) | ${((nodeNs - sum[0]) / 1000).toFixed(2)} | ${((nobleNs - sum[1]) / 1000).toFixed(2)} |`);
+      console.log(`| validation, options, allocation (total − sum) | ${((nodeNs - sum[0]) / 1000).toFixed(2)} | ${((pureJsNs - sum[1]) / 1000).toFixed(2)} |`);
     } else if (!name.startsWith('verify')) {
       sum[0] += nodeNs;
-      sum[1] += nobleNs;
+      sum[1] += pureJsNs;
     }
-    console.log(`| ${name.startsWith('=') || name.startsWith('verify') ? `**${name}**` : name} | ${(nodeNs / 1000).toFixed(2)} | ${(nobleNs / 1000).toFixed(2)} |`);
+    console.log(`| ${name.startsWith('=') || name.startsWith('verify') ? `**${name}**` : name} | ${(nodeNs / 1000).toFixed(2)} | ${(pureJsNs / 1000).toFixed(2)} |`);
   }
 }

@@ -18,7 +18,7 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 
 /** What each bundle imports: the smallest entry a user would write to presign one URL. */
 export const BUNDLES = [
-  { id: 'ours-noble', label: 'sigv4-presign (browser/edge: default entry, @noble)', platform: 'browser', code: "export { presign } from './dist/index.js';" },
+  { id: 'ours-pure-js', label: 'sigv4-presign (browser/edge: default entry, pure JS)', platform: 'browser', code: "export { presign } from './dist/index.js';" },
   { id: 'ours-node', label: 'sigv4-presign (Node entry, node:crypto)', platform: 'node', code: "export { presign } from './dist/node.js';" },
   { id: 'aws4', label: 'aws4 (Node only)', platform: 'node', code: "export { sign } from 'aws4';" },
   { id: 'aws4fetch', label: 'aws4fetch', platform: 'browser', code: "export { AwsV4Signer } from 'aws4fetch';" },

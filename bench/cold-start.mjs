@@ -17,7 +17,7 @@ import { median } from './measure.mjs';
 /** Which module holds each contender, so the child imports that library alone. */
 const MODULES = {
   'ours-node': ['./contenders/ours.mjs', 'oursNode'],
-  'ours-noble': ['./contenders/ours.mjs', 'oursNoble'],
+  'ours-pure-js': ['./contenders/ours.mjs', 'oursPureJs'],
   aws4: ['./contenders/aws4.mjs', 'aws4Contender'],
   aws4fetch: ['./contenders/aws4fetch.mjs', 'aws4fetchContender'],
   'smithy-hash-node': ['./contenders/smithy.mjs', 'smithyNode'],

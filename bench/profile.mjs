@@ -7,7 +7,7 @@
  *
  * @example
  * ```sh
- * npm run build && node bench/profile.mjs ours-noble get-token
+ * npm run build && node bench/profile.mjs ours-pure-js get-token
  * ```
  * @module
  */
@@ -22,9 +22,9 @@ const root = dirname(here);
 /** Child side: sign `calls` times, nothing else. */
 async function loop(contenderId, workloadId, calls) {
   const { CONTENDERS } = await import('./contenders/index.mjs');
-  const { verifyNoble, verifyNode } = await import('./contenders/verify.mjs');
+  const { verifyPureJs, verifyNode } = await import('./contenders/verify.mjs');
   const { WORKLOADS } = await import('./workloads.mjs');
-  const contender = [...CONTENDERS, verifyNode, verifyNoble].find((c) => c.id === contenderId);
+  const contender = [...CONTENDERS, verifyNode, verifyPureJs].find((c) => c.id === contenderId);
   const workload = WORKLOADS.find((w) => w.id === workloadId);
   if (!contender || !workload) throw new Error(`unknown contender or workload: ${contenderId} ${workloadId}`);
   const sign = contender.make(workload);

@@ -11,7 +11,7 @@
 import { aws4Contender } from './aws4.mjs';
 import { aws4fetchContender } from './aws4fetch.mjs';
 import { minioContender } from './minio.mjs';
-import { oursNode, oursNoble } from './ours.mjs';
+import { oursNode, oursPureJs } from './ours.mjs';
 import { sdkContender } from './sdk.mjs';
 import { smithyNode, smithyPureJs } from './smithy.mjs';
 
@@ -27,7 +27,7 @@ import { smithyNode, smithyPureJs } from './smithy.mjs';
 /** @type {Contender[]} */
 export const CONTENDERS = [
   oursNode,
-  oursNoble,
+  oursPureJs,
   aws4Contender,
   aws4fetchContender,
   smithyNode,

@@ -50,9 +50,10 @@ export const verifyNode = {
 };
 
 /** @type {import('./index.mjs').Contender} */
-export const verifyNoble = {
-  id: 'verify-noble',
+export const verifyPureJs = {
+  id: 'verify-pure-js',
   label: 'sigv4-presign verifyPresignedUrlSync (pure JS)',
   floor: 'noble',
+  backend: 'pure JS (src/sha256.ts)',
   make: verifier(pureJsBackend),
 };
