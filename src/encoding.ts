@@ -14,20 +14,24 @@
  * @module
  */
 
-/** `SAFE[c]` is 1 for unreserved ASCII, 2 for `/`, 0 for everything to escape. */
-const SAFE = new Uint8Array(128);
-for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~') {
-  SAFE[c.charCodeAt(0)] = 1;
+/** Lower-case hex of each byte, as digests are written. */
+const HEX: string[] = [];
+/** Canonical form of each byte: itself when unreserved (`A–Z a–z 0–9 - . _ ~`), else `%XX`. */
+const CANONICAL: string[] = [];
+for (let b = 0; b < 256; b++) {
+  HEX.push((b < 16 ? '0' : '') + b.toString(16));
+  const char = String.fromCharCode(b);
+  CANONICAL.push(/[\w.~-]/.test(char) ? char : '%' + HEX[b]!.toUpperCase());
 }
-SAFE[0x2f] = 2;
 
-/** Whether byte (or ASCII code) `b` stands as itself in canonical form. */
-const standsAsIs = (b: number, keepSlash: boolean) => b < 128 && (SAFE[b] === 1 || (keepSlash && b === 0x2f));
+/** The canonical form of byte `b`; `/` stays `/` when `keepSlash` is set. */
+const encodeByte = (b: number, keepSlash: boolean) => (keepSlash && b === 0x2f ? '/' : CANONICAL[b]!);
 
-const ESCAPE: string[] = [];
-for (let b = 0; b < 256; b++) ESCAPE.push('%' + b.toString(16).toUpperCase().padStart(2, '0'));
+/** Whether the character code `c` stands as itself in canonical form. */
+const standsAsIs = (c: number, keepSlash: boolean) => c < 128 && encodeByte(c, keepSlash).length === 1;
 
-const utf8 = new TextEncoder();
+/** The one UTF-8 encoder the stages share. */
+export const utf8 = new TextEncoder();
 
 /** Index of the first character that needs escaping, or -1 when `value` is already canonical. */
 function firstUnsafe(value: string, keepSlash: boolean): number {
@@ -37,11 +41,9 @@ function firstUnsafe(value: string, keepSlash: boolean): number {
 
 /** Percent-encodes bytes; `/` (0x2F) is kept when `keepSlash` is set. */
 export function uriEncodeBytes(bytes: Uint8Array, keepSlash: boolean): string {
-  let out = '';
-  for (const b of bytes) {
-    out += standsAsIs(b, keepSlash) ? String.fromCharCode(b) : ESCAPE[b];
-  }
-  return out;
+  // One join, not hundreds of `+=`: the result is a flat string, which V8 hashes and compares
+  // without walking a rope (a 740-character session token would otherwise cost ~5 µs a use).
+  return Array.from(bytes, (b) => encodeByte(b, keepSlash)).join('');
 }
 
 /**
@@ -116,13 +118,13 @@ export function recode(value: string, keepSlash: boolean): string {
     if (c === 0x25) {
       const byte = escapedByte(value, i);
       if (byte >= 0) {
-        out += standsAsIs(byte, keepSlash) ? String.fromCharCode(byte) : ESCAPE[byte];
+        out += encodeByte(byte, keepSlash);
         i += 2;
         continue;
       }
     }
     if (c < 128) {
-      out += standsAsIs(c, keepSlash) ? value[i] : ESCAPE[c];
+      out += encodeByte(c, keepSlash);
     } else {
       // A whole non-ASCII run at once, so that surrogate pairs stay together.
       let end = i + 1;
@@ -131,5 +133,12 @@ export function recode(value: string, keepSlash: boolean): string {
       i = end - 1;
     }
   }
+  return out;
+}
+
+/** Lower-case hex of `bytes`, as SigV4 writes digests and signatures. */
+export function toHex(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += HEX[b];
   return out;
 }

@@ -2,19 +2,18 @@
  * The two cryptographic primitives SigV4 needs, SHA-256 and HMAC-SHA256, behind one small
  * interface, so that the algorithm stages never import a crypto library themselves.
  *
- * The default backend is pure JavaScript (@noble/hashes) and runs in every runtime. Node's
- * entry point swaps in {@link "./hash-node.js" | node:crypto}, which is several times faster; no
- * edge bundle ever sees it.
+ * The default backend is pure JavaScript (./sha256.ts) and runs in every runtime. Node's entry
+ * point swaps in {@link "./hash-node.js" | node:crypto}, which is several times faster; no edge
+ * bundle ever sees it.
  *
  * @example
  * ```ts
- * nobleBackend.sha256Hex(''); // 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+ * pureJsBackend.sha256Hex(''); // 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
  * ```
  * @module
  */
-import { _HMAC, hmac } from '@noble/hashes/hmac.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
+import { toHex, utf8 } from './encoding.js';
+import { hmac, hmacKey, sha256, type HmacKey } from './sha256.js';
 
 /** A signing key made ready for many signatures (for example with its HMAC pads pre-hashed). */
 export interface PreparedKey {
@@ -34,23 +33,20 @@ export interface HashBackend {
   hmacHex(key: PreparedKey, data: string): string;
 }
 
-const utf8 = new TextEncoder();
-
-interface NobleKey extends PreparedKey {
-  /** HMAC state with both pads absorbed; cloned per message instead of re-keyed. */
-  readonly state: _HMAC<ReturnType<typeof sha256.create>>;
+interface PureJsKey extends PreparedKey {
+  /** Both HMAC pads already compressed: a message costs only its own blocks. */
+  readonly hmac: HmacKey;
 }
 
-/** Pure-JavaScript backend on @noble/hashes. Works in every runtime. */
-export const nobleBackend: HashBackend = {
-  sha256Hex: (data) => bytesToHex(sha256(utf8.encode(data))),
-  hmac: (key, data) => hmac(sha256, key, utf8.encode(data)),
-  prepareKey: (bytes): NobleKey => ({ bytes, state: hmac.create(sha256, bytes) }),
-  hmacHex: (key, data) =>
-    bytesToHex((key as NobleKey).state.clone().update(utf8.encode(data)).digest()),
+/** Pure-JavaScript backend (./sha256.ts). Works in every runtime; the default outside Node. */
+export const pureJsBackend: HashBackend = {
+  sha256Hex: (data) => toHex(sha256(utf8.encode(data))),
+  hmac: (key, data) => hmac(hmacKey(key), utf8.encode(data)),
+  prepareKey: (bytes): PureJsKey => ({ bytes, hmac: hmacKey(bytes) }),
+  hmacHex: (key, data) => toHex(hmac((key as PureJsKey).hmac, utf8.encode(data))),
 };
 
-let current: HashBackend = nobleBackend;
+let current: HashBackend = pureJsBackend;
 
 /** The backend used when an option does not name one. */
 export function defaultBackend(): HashBackend {

@@ -22,30 +22,28 @@ export type HeaderRule =
   | { readonly action: 'sign' }
   /** Signed as a header, and its value is the payload hash of the canonical request. */
   | { readonly action: 'sign-as-payload-hash' }
-  /** Left out of the signature, but still returned as a header the client sends. */
-  | { readonly action: 'leave-unsigned'; readonly why: string }
+  /** Left out of the signature (hop-level headers that others rewrite), but still returned as a header to send. */
+  | { readonly action: 'leave-unsigned' }
   /** Refused: the value comes from elsewhere, and signing it as given would be wrong. */
   | { readonly action: 'reject'; readonly why: string };
 
 const SIGN: HeaderRule = { action: 'sign' };
+const UNSIGNED: HeaderRule = { action: 'leave-unsigned' };
 
 /** Lower-case header name to rule; names not listed are signed. */
 export const HEADER_POLICY: Readonly<Record<string, HeaderRule>> = {
-  host: { action: 'reject', why: 'host is always signed, and its value comes from the URL' },
-  authorization: { action: 'reject', why: 'a presigned URL carries its signature in the query' },
-  'x-amz-date': { action: 'reject', why: 'the signing date goes in the query; set signingDate' },
-  'x-amz-security-token': {
-    action: 'reject',
-    why: 'the session token goes in the query; set credentials.sessionToken',
-  },
+  host: { action: 'reject', why: 'it is signed from the URL' },
+  authorization: { action: 'reject', why: 'the signature goes in the query' },
+  'x-amz-date': { action: 'reject', why: 'set signingDate' },
+  'x-amz-security-token': { action: 'reject', why: 'set credentials.sessionToken' },
   'x-amz-content-sha256': { action: 'sign-as-payload-hash' },
-  // Proxies and HTTP stacks add or rewrite these hop-level headers; AWS's own signers
-  // (aws-c-auth, smithy) leave them unsigned so that a rewrite cannot break the signature.
-  'user-agent': { action: 'leave-unsigned', why: 'browsers and proxies set their own' },
-  expect: { action: 'leave-unsigned', why: 'HTTP stacks add or drop it' },
-  'transfer-encoding': { action: 'leave-unsigned', why: 'hop-by-hop: proxies rewrite it' },
-  upgrade: { action: 'leave-unsigned', why: 'hop-by-hop: proxies rewrite it' },
-  'x-amzn-trace-id': { action: 'leave-unsigned', why: 'tracing layers add and rewrite it' },
+  // Browsers, proxies and HTTP stacks add or rewrite these; AWS's own signers (aws-c-auth,
+  // smithy) leave them unsigned so that a rewrite cannot break the signature.
+  'user-agent': UNSIGNED,
+  expect: UNSIGNED,
+  'transfer-encoding': UNSIGNED,
+  upgrade: UNSIGNED,
+  'x-amzn-trace-id': UNSIGNED,
 };
 
 /** The rule for a lower-case header name. */

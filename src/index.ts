@@ -39,14 +39,14 @@ export {
   signingKey,
   type SignedParts,
 } from './signing-key.js';
-export { defaultBackend, nobleBackend, setDefaultBackend, type HashBackend, type PreparedKey } from './hash.js';
+export { defaultBackend, pureJsBackend, setDefaultBackend, type HashBackend, type PreparedKey } from './hash.js';
 export {
   DEFAULT_EXPIRES_IN,
   EMPTY_SHA256,
   MAX_EXPIRES_IN,
   presign,
   presignDetailed,
-  RESERVED_PARAMETERS,
+  RESERVED_PARAMETER,
   S3_SERVICES,
   type Credentials,
   type HeaderValue,

@@ -15,15 +15,14 @@
  *
  * @example
  * ```ts
- * const key = signingKey(nobleBackend, secret, '20130524', 'us-east-1', 's3');
- * signature(nobleBackend, key, stringToSign); // 64 lower-case hex digits
+ * const key = signingKey(pureJsBackend, secret, '20130524', 'us-east-1', 's3');
+ * signature(pureJsBackend, key, stringToSign); // 64 lower-case hex digits
  * ```
  * @module
  */
+import { utf8 } from './encoding.js';
 import type { HashBackend, PreparedKey } from './hash.js';
 import { credentialScope, stringToSign } from './string-to-sign.js';
-
-const utf8 = new TextEncoder();
 
 /** Runs the four-step derivation. `dateStamp` is `YYYYMMDD`. Uncached. */
 export function deriveSigningKey(
@@ -49,9 +48,6 @@ interface CacheEntry {
 
 // Insertion-ordered, so the first entry is the oldest: evicting it keeps the Map bounded (FIFO).
 const cache = new Map<string, CacheEntry>();
-// The common case signs with one key all day: compare the fields before building a cache key.
-let last: { secret: string; dateStamp: string; region: string; service: string; entry: CacheEntry } | undefined;
-
 /** The prepared signing key for these inputs, derived at most once while it stays cached. */
 export function signingKey(
   backend: HashBackend,
@@ -60,16 +56,6 @@ export function signingKey(
   region: string,
   service: string,
 ): PreparedKey {
-  if (
-    last !== undefined &&
-    last.entry.backend === backend &&
-    last.secret === secretAccessKey &&
-    last.dateStamp === dateStamp &&
-    last.region === region &&
-    last.service === service
-  ) {
-    return last.entry.key;
-  }
   // '/' cannot occur in a date stamp, region or service, so the fields cannot run together.
   const id = dateStamp + '/' + region + '/' + service + '/' + secretAccessKey;
   let entry = cache.get(id);
@@ -78,7 +64,6 @@ export function signingKey(
     if (cache.size >= KEY_CACHE_SIZE) cache.delete(cache.keys().next().value!);
     cache.set(id, entry);
   }
-  last = { secret: secretAccessKey, dateStamp, region, service, entry };
   return entry.key;
 }
 

@@ -18,8 +18,6 @@ import { SigV4Error } from './errors.js';
 /** The SigV4 algorithm name, as it appears in `X-Amz-Algorithm`. */
 export const ALGORITHM = 'AWS4-HMAC-SHA256';
 
-const pad2 = (n: number) => (n < 10 ? '0' : '') + n;
-
 // Presigning in a loop formats the same second again and again: remember the last one.
 let lastSecond = NaN;
 let lastAmzDate = '';
@@ -32,19 +30,10 @@ export function amzDate(date: Date): string {
   const time = date instanceof Date ? date.getTime() : NaN;
   const second = Math.floor(time / 1000);
   if (second === lastSecond) return lastAmzDate;
-  const year = Number.isFinite(time) ? date.getUTCFullYear() : NaN;
-  if (!(year >= 0 && year <= 9999)) {
-    throw new SigV4Error('INVALID_DATE', 'the signing date must be a valid Date between years 0 and 9999');
-  }
-  lastAmzDate =
-    String(year).padStart(4, '0') +
-    pad2(date.getUTCMonth() + 1) +
-    pad2(date.getUTCDate()) +
-    'T' +
-    pad2(date.getUTCHours()) +
-    pad2(date.getUTCMinutes()) +
-    pad2(date.getUTCSeconds()) +
-    'Z';
+  // toISOString gives 2013-05-24T00:00:00.000Z, or ±YYYYYY-… outside years 0000–9999.
+  const iso = time === time ? date.toISOString() : '';
+  if (!/^\d{4}-/.test(iso)) throw new SigV4Error('INVALID_DATE', 'signingDate must be a valid Date in years 0-9999');
+  lastAmzDate = iso.replace(/[-:]|\.\d+/g, '');
   lastSecond = second;
   return lastAmzDate;
 }

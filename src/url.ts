@@ -37,26 +37,19 @@ function invalid(message: string): never {
   throw new SigV4Error('INVALID_URL', message);
 }
 
-/** Says what is wrong with a URL that URL_PARTS refused. */
-function diagnose(url: string): never {
-  if (!/^https?:\/\//i.test(url)) invalid('url must be an absolute http:// or https:// URL');
-  if (/[\u0000-\u001f\u007f]/.test(url)) invalid('url must not contain control characters');
-  invalid('url must not carry a fragment (#...)');
-}
-
 /** Splits `input` into scheme, host, path and query, or throws `INVALID_URL`. */
 export function splitUrl(input: string | URL): UrlParts {
   const url = typeof input === 'string' ? input : input instanceof URL ? input.href : undefined;
   if (url === undefined) invalid('url must be a string or a URL');
-  const parts = URL_PARTS.exec(url) ?? diagnose(url);
+  const parts = URL_PARTS.exec(url) ?? invalid('url must be absolute http(s), with no fragment and no control characters');
   const [, scheme, authority, path, query] = parts as unknown as [string, string, string, string, string | undefined];
-  if (authority.includes('@')) invalid('url must not carry user information (user:password@)');
+  if (authority.includes('@')) invalid('url must not carry user:password@');
   const hostPort = AUTHORITY.exec(authority);
-  if (!hostPort) invalid(`url has an invalid host: "${authority}"`);
+  if (!hostPort) invalid(`url has an invalid host ${authority}`);
   const protocol = scheme.toLowerCase() as 'http' | 'https';
   // Leading zeros are dropped, as WHATWG URL does, so ':0443' is the default port too.
   const port = hostPort[2] === undefined ? undefined : String(Number(hostPort[2]));
-  if (port !== undefined && Number(port) > 65535) invalid(`url has an invalid port: ${port}`);
+  if (Number(port) > 65535) invalid(`url has an invalid port ${port}`);
   const hostname = hostPort[1]!.toLowerCase();
   return {
     scheme: protocol,

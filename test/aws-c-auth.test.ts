@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
-import { nobleBackend, presignDetailed, type PresignOptions } from '../src/index.js';
+import { pureJsBackend, presignDetailed, type PresignOptions } from '../src/index.js';
 import { nodeBackend } from '../src/node.js';
 import { caseDirs, decodedParams, parseRequest, read, readJson, requireVectors } from './support/shared-vectors.js';
 
@@ -65,7 +65,7 @@ function optionsFor(name: string): PresignOptions {
 }
 
 describe.runIf(run).each([
-  ['noble', nobleBackend],
+  ['noble', pureJsBackend],
   ['node:crypto', nodeBackend],
 ])('aws-c-auth v4 query signing (%s)', (_name, backend) => {
   test('finds all 38 cases', () => {

@@ -179,7 +179,7 @@ describe('errors: one line on stderr, exit 2 for usage, 1 for the rest, never th
     ['unknown flag', ['s3://b-1/k', '--bogus'], ENV, 2, /Unknown option '--bogus'/],
     ['bad method', ['s3://b-1/k', '--method', 'PATCH'], ENV, 2, /--method must be one of GET, PUT, HEAD, DELETE/],
     ['non-numeric expiry', ['s3://b-1/k', '--expires-in', 'abc'], ENV, 2, /--expires-in must be a whole number/],
-    ['expiry over 7 days', ['s3://b-1/k', '--expires-in', '604801'], ENV, 2, /expiresIn must be an integer/],
+    ['expiry over 7 days', ['s3://b-1/k', '--expires-in', '604801'], ENV, 2, /expiresIn must be whole seconds/],
     ['invalid bucket name', ['s3://My_Bucket/k'], ENV, 2, /invalid bucket name "My_Bucket"/],
     ['missing key', ['s3://b-1'], ENV, 2, /object key must be a non-empty string/],
     ['missing target', [], ENV, 2, /missing the s3:\/\/ or https:\/\/ target/],

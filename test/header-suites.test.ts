@@ -14,7 +14,7 @@ import {
   headerName,
   headerValue,
   httpMethod,
-  nobleBackend,
+  pureJsBackend,
   parseQuery,
   signCanonicalRequest,
   wirePath,
@@ -56,7 +56,7 @@ function buildCanonicalRequest(
 const amzDateOf = (request: RawRequest) => request.headers.find(([name]) => name.toLowerCase() === 'x-amz-date')![1];
 
 describe.runIf(run).each([
-  ['noble', nobleBackend],
+  ['noble', pureJsBackend],
   ['node:crypto', nodeBackend],
 ])('classic SigV4 suite through the stage builders (%s)', (_name, backend) => {
   test('finds all 34 cases', () => {
@@ -95,7 +95,7 @@ describe.runIf(run)('smithy-rs double-encoding cases', () => {
   test('double-encode-path: signature with the suite credentials', () => {
     const request = parseRequest(read(smithy, 'double-encode-path', 'request.txt'));
     const signed = signCanonicalRequest(
-      nobleBackend,
+      pureJsBackend,
       'notrealrnrELgWzOk3IfjzDKtFBhDby',
       '20150830T123600Z',
       'us-east-1',

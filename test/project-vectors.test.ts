@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { nobleBackend, presignDetailed, type PresignOptions } from '../src/index.js';
+import { pureJsBackend, presignDetailed, type PresignOptions } from '../src/index.js';
 import { nodeBackend } from '../src/node.js';
 
 interface VectorCase {
@@ -39,7 +39,7 @@ const decodedPairs = (url: string) =>
   );
 
 describe.each([
-  ['noble', nobleBackend],
+  ['noble', pureJsBackend],
   ['node:crypto', nodeBackend],
 ])('project vectors from aws-crt (%s)', (_name, backend) => {
   test('covers S3 and generic services', () => {

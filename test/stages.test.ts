@@ -15,7 +15,7 @@ import {
   headerName,
   headerValue,
   httpMethod,
-  nobleBackend,
+  pureJsBackend,
   normalizePath,
   parseQuery,
   percentDecode,
@@ -218,7 +218,7 @@ describe('signing key', () => {
   const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
   test.each([
-    ['noble', nobleBackend],
+    ['noble', pureJsBackend],
     ['node:crypto', nodeBackend],
   ])('derives the S3 documentation key (%s)', (_name, backend) => {
     const key = deriveSigningKey(backend, 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', '20130524', 'us-east-1', 's3');
@@ -227,7 +227,7 @@ describe('signing key', () => {
 
   test('the cache returns the derived key, and stays right past its bound', () => {
     const secrets = Array.from({ length: KEY_CACHE_SIZE + 20 }, (_, i) => `secret-${i}`);
-    for (const backend of [nobleBackend, nodeBackend]) {
+    for (const backend of [pureJsBackend, nodeBackend]) {
       for (const secret of [...secrets, ...secrets.slice(0, 30)]) {
         const cached = signingKey(backend, secret, '20240101', 'eu-west-1', 's3');
         expect(hex(cached.bytes)).toBe(hex(deriveSigningKey(nodeBackend, secret, '20240101', 'eu-west-1', 's3')));

@@ -97,7 +97,7 @@ function checkBackend(tally: Tally, engine: EngineModule, entry: EntryName): voi
     tally.expectEqual('smoke', 'node entry defaults to node:crypto', backend === engine.nodeBackend, true);
   } else {
     tally.expectEqual('smoke', 'default entry has no nodeBackend', 'nodeBackend' in engine, false);
-    tally.expectEqual('smoke', 'default entry defaults to @noble/hashes', backend === engine.nobleBackend, true);
+    tally.expectEqual('smoke', 'default entry defaults to @noble/hashes', backend === engine.pureJsBackend, true);
   }
 }
 
