@@ -36,6 +36,13 @@ const UNSAFE_IN_PATH = /[\u0000-\u0020"<>\\^`{}\u007f-\uffff]/;
  *   encoded canonically, so the wire path is the canonical URI.
  * - Other services: the path as written, with only the characters that cannot stand in a URL
  *   encoded (as `new URL` would); `%2F` and other escapes stay as they are.
+
+ *
+ * @example
+ * ```ts
+ * wirePath('/a%2Fb/c d', { uriEscapePath: false, normalizePath: false }); // '/a/b/c%20d'
+ * wirePath('/a%2Fb/c d', { uriEscapePath: true, normalizePath: true });   // '/a%2Fb/c%20d'
+ * ```
  */
 export function wirePath(path: string, rules: PathRules): string {
   if (!rules.uriEscapePath) return recode(path, true);
@@ -73,6 +80,12 @@ export type QueryPair = [name: string, value: string];
 /**
  * Reads a raw query string as RFC 3986 (not as a form: `+` is a plus) into canonically encoded
  * pairs. Empty pieces (`&&`, a trailing `&`) are dropped; a name without `=` gets an empty value.
+
+ *
+ * @example
+ * ```ts
+ * parseQuery('b=2&a=1+1&&c'); // [['b', '2'], ['a', '1%2B1'], ['c', '']]
+ * ```
  */
 export function parseQuery(query: string): QueryPair[] {
   const pairs: QueryPair[] = [];
@@ -107,13 +120,26 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const BAD_VALUE_CHAR = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 const WHITESPACE_RUN = /[ \t]+/g;
 
-/** Checks a header name against RFC 9110's token rule and lower-cases it. */
+/** Checks a header name against RFC 9110's token rule and lower-cases it.
+ *
+ * @example
+ * ```ts
+ * headerName('Content-Type'); // 'content-type'
+ * headerName('bad name');     // throws SigV4Error INVALID_HEADER_NAME
+ * ```
+ */
 export function headerName(name: string): string {
   if (!TOKEN.test(name)) throw new SigV4Error('INVALID_HEADER_NAME', `invalid header name ${JSON.stringify(name)}`);
   return name.toLowerCase();
 }
 
-/** Trims a header value and collapses inner runs of spaces and tabs to one space. */
+/** Trims a header value and collapses inner runs of spaces and tabs to one space.
+ *
+ * @example
+ * ```ts
+ * headerValue('x-a', ' a \t  b '); // 'a b'
+ * ```
+ */
 export function headerValue(name: string, value: string): string {
   if (BAD_VALUE_CHAR.test(value)) {
     throw new SigV4Error('INVALID_HEADER_VALUE', `header ${name} has a control character`);
@@ -132,6 +158,13 @@ export interface CanonicalHeaders {
 /**
  * Builds the canonical headers block from lower-case names and canonical values. Repeated names
  * must already be joined with `,` (see {@link headerValue}).
+
+ *
+ * @example
+ * ```ts
+ * canonicalHeaders(new Map([['x-b', '2'], ['host', 'h']]));
+ * // { canonical: 'host:h\nx-b:2\n', signedHeaders: 'host;x-b' }
+ * ```
  */
 export function canonicalHeaders(headers: ReadonlyMap<string, string>): CanonicalHeaders {
   const names = [...headers.keys()].sort();
@@ -143,14 +176,28 @@ export function canonicalHeaders(headers: ReadonlyMap<string, string>): Canonica
 // fetch upper-cases these methods and sends every other one as written.
 const STANDARD_METHOD = /^(?:DELETE|GET|HEAD|OPTIONS|POST|PUT)$/;
 
-/** Checks an HTTP method and upper-cases the standard ones, as fetch does. */
+/** Checks an HTTP method and upper-cases the standard ones, as fetch does.
+ *
+ * @example
+ * ```ts
+ * httpMethod('get');   // 'GET'
+ * httpMethod('patch'); // 'patch' (fetch sends it as written)
+ * ```
+ */
 export function httpMethod(method: string): string {
   if (typeof method !== 'string' || !TOKEN.test(method)) throw new SigV4Error('INVALID_METHOD', 'method must be an HTTP token such as GET');
   const upper = method.toUpperCase();
   return STANDARD_METHOD.test(upper) ? upper : method;
 }
 
-/** Joins the six parts of the canonical request. */
+/** Joins the six parts of the canonical request.
+ *
+ * @example
+ * ```ts
+ * canonicalRequest('GET', '/test.txt', 'X-Amz-Algorithm=...', canonicalHeaders(headers), 'UNSIGNED-PAYLOAD');
+ * // 'GET\n/test.txt\nX-Amz-Algorithm=...\nhost:examplebucket.s3.amazonaws.com\n\nhost\nUNSIGNED-PAYLOAD'
+ * ```
+ */
 export function canonicalRequest(
   method: string,
   uri: string,

@@ -39,7 +39,13 @@ function firstUnsafe(value: string, keepSlash: boolean): number {
   return -1;
 }
 
-/** Percent-encodes bytes; `/` (0x2F) is kept when `keepSlash` is set. */
+/** Percent-encodes bytes; `/` (0x2F) is kept when `keepSlash` is set.
+ *
+ * @example
+ * ```ts
+ * uriEncodeBytes(Uint8Array.of(0x61, 0x2f, 0x80), true); // 'a/%80'
+ * ```
+ */
 export function uriEncodeBytes(bytes: Uint8Array, keepSlash: boolean): string {
   // One join, not hundreds of `+=`: the result is a flat string, which V8 hashes and compares
   // without walking a rope (a 740-character session token would otherwise cost ~5 µs a use).
@@ -83,6 +89,12 @@ function percentDecodeAscii(value: string): Uint8Array | undefined {
 /**
  * Decodes `%XX` escapes to the bytes they name; every other character contributes its UTF-8
  * bytes. A `%` not followed by two hex digits stands for itself, as in WHATWG URL.
+
+ *
+ * @example
+ * ```ts
+ * percentDecode('a%2Fb%80'); // Uint8Array [0x61, 0x2f, 0x62, 0x80]
+ * ```
  */
 export function percentDecode(value: string): Uint8Array {
   const ascii = percentDecodeAscii(value);

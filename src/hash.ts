@@ -48,7 +48,13 @@ export const pureJsBackend: HashBackend = {
 
 let current: HashBackend = pureJsBackend;
 
-/** The backend used when an option does not name one. */
+/** The backend used when an option does not name one.
+ *
+ * @example
+ * ```ts
+ * defaultBackend().sha256Hex('abc'); // 'ba7816bf…'
+ * ```
+ */
 export function defaultBackend(): HashBackend {
   return current;
 }
@@ -56,6 +62,13 @@ export function defaultBackend(): HashBackend {
 /**
  * Replaces the default backend for the whole process. Node's entry point calls this with the
  * node:crypto backend; tests and benchmarks may pass a backend per call instead.
+
+ *
+ * @example
+ * ```ts
+ * import { nodeBackend, setDefaultBackend } from 'sigv4-presign'; // the node entry already does this
+ * setDefaultBackend(nodeBackend);
+ * ```
  */
 export function setDefaultBackend(backend: HashBackend): void {
   current = backend;

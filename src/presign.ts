@@ -226,6 +226,16 @@ function encodeToken(token: string): string {
 /**
  * Presigns a request and returns the URL with every intermediate step.
  * Throws {@link SigV4Error} for invalid options; never returns a URL that cannot work.
+
+ *
+ * @example
+ * ```ts
+ * const { url, headers, canonicalRequest, stringToSign } = presignDetailed({
+ *   method: 'PUT', url: 'https://bucket.s3.eu-west-1.amazonaws.com/upload.png', region: 'eu-west-1',
+ *   service: 's3', credentials, headers: { 'content-type': 'image/png' },
+ * });
+ * await fetch(url, { method: 'PUT', headers, body }); // headers: { 'content-type': 'image/png' }
+ * ```
  */
 export function presignDetailed(options: PresignOptions): PresignResult {
   check(options, typeof options === 'object' && options !== null, 'INVALID_OPTION', 'options must be an object');

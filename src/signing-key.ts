@@ -24,7 +24,14 @@ import { utf8 } from './encoding.js';
 import type { HashBackend, PreparedKey } from './hash.js';
 import { credentialScope, stringToSign } from './string-to-sign.js';
 
-/** Runs the four-step derivation. `dateStamp` is `YYYYMMDD`. Uncached. */
+/** Runs the four-step derivation. `dateStamp` is `YYYYMMDD`. Uncached.
+ *
+ * @example
+ * ```ts
+ * deriveSigningKey(pureJsBackend, 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', '20130524', 'us-east-1', 's3');
+ * // Uint8Array(32) dbb893ac…ba8378, the S3 documentation's signing key
+ * ```
+ */
 export function deriveSigningKey(
   backend: HashBackend,
   secretAccessKey: string,
@@ -82,6 +89,12 @@ export interface SignedParts {
 /**
  * Hashes a canonical request, builds the string to sign and signs it with the cached key: the
  * part of SigV4 that the signer and the verifier run identically.
+
+ *
+ * @example
+ * ```ts
+ * const { stringToSign, signature } = signCanonicalRequest(pureJsBackend, secret, '20130524T000000Z', 'us-east-1', 's3', canonicalRequest);
+ * ```
  */
 export function signCanonicalRequest(
   backend: HashBackend,
