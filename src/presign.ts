@@ -115,6 +115,12 @@ export const DEFAULT_EXPIRES_IN = 900;
 export const S3_SERVICES: ReadonlySet<string> = new Set(['s3', 's3-object-lambda', 's3-outposts', 's3express']);
 /** Hex SHA-256 of the empty string (`e3b0c442…b855`): the payload hash of a bodiless request. */
 export const EMPTY_SHA256 = toHex(sha256(new Uint8Array(0)));
+/** A signing region: a non-empty run of `a-z 0-9 -` (`us-east-1`, `auto`). */
+export const REGION = /^[a-z0-9-]+$/;
+/** A service's signing name (`s3`, `execute-api`, `rds-db`). */
+export const SERVICE = /^[a-z0-9._-]+$/;
+/** A payload hash: lower-case hex SHA-256, or a keyword such as `UNSIGNED-PAYLOAD`. */
+export const PAYLOAD_HASH = /^(?:[0-9a-f]{64}|[A-Z0-9-]+)$/;
 /** The query parameters that the signer writes (any case); a URL to sign may not carry them. */
 export const RESERVED_PARAMETER = /^x-amz-(?:algorithm|credential|date|expires|security-token|signedheaders|signature)$/i;
 
@@ -132,7 +138,7 @@ const nonEmpty = /[^]/; // any character, newlines included
 
 /** Checks the signing region, which must be a non-empty run of `a-z 0-9 -` (`us-east-1`, `auto`). */
 export const checkRegion = (region: unknown): string =>
-  check(region, isText(region, /^[a-z0-9-]+$/), 'INVALID_REGION', 'region must be a name such as us-east-1 or auto');
+  check(region, isText(region, REGION), 'INVALID_REGION', 'region must be a name such as us-east-1 or auto');
 
 function checkCredentials(credentials: Credentials | undefined): Credentials {
   const { accessKeyId, secretAccessKey, sessionToken, expiration } = check<Credentials>(
@@ -207,7 +213,7 @@ function readHeaders(host: string, headers: PresignOptions['headers']): RequestH
 
 function choosePayloadHash(option: unknown, fromHeader: string | undefined, isS3: boolean): string {
   const bad = (why: string) => fail('INVALID_PAYLOAD_HASH', `payloadHash ${why}`);
-  if (option !== undefined && !isText(option, /^(?:[0-9a-f]{64}|[A-Z0-9-]+)$/)) bad('must be lower-case hex SHA-256 or UNSIGNED-PAYLOAD');
+  if (option !== undefined && !isText(option, PAYLOAD_HASH)) bad('must be lower-case hex SHA-256 or UNSIGNED-PAYLOAD');
   if (fromHeader !== undefined && option !== undefined && option !== fromHeader) bad('differs from the x-amz-content-sha256 header');
   return (option as string | undefined) ?? fromHeader ?? (isS3 ? 'UNSIGNED-PAYLOAD' : EMPTY_SHA256);
 }
@@ -241,7 +247,7 @@ export function presignDetailed(options: PresignOptions): PresignResult {
   check(options, typeof options === 'object' && options !== null, 'INVALID_OPTION', 'options must be an object');
   const method = httpMethod(options.method);
   const region = checkRegion(options.region);
-  const service = check<string>(options.service, isText(options.service, /^[a-z0-9._-]+$/), 'INVALID_SERVICE', 'service must be a signing name such as s3 or execute-api');
+  const service = check<string>(options.service, isText(options.service, SERVICE), 'INVALID_SERVICE', 'service must be a signing name such as s3 or execute-api');
   const { accessKeyId, secretAccessKey, sessionToken, expiration } = checkCredentials(options.credentials);
   const date = options.signingDate ?? new Date();
   const xAmzDate = amzDate(date);

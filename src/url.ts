@@ -39,8 +39,8 @@ function invalid(message: string): never {
 
 /** Splits `input` into scheme, host, path and query, or throws `INVALID_URL`. */
 export function splitUrl(input: string | URL): UrlParts {
-  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : undefined;
-  if (url === undefined) invalid('url must be a string or a URL');
+  // Anything but a string or a URL reads as '', which the pattern refuses.
+  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : '';
   const parts = URL_PARTS.exec(url) ?? invalid('url must be absolute http(s), with no fragment and no control characters');
   const [, scheme, authority, path, query] = parts as unknown as [string, string, string, string, string | undefined];
   if (authority.includes('@')) invalid('url must not carry user:password@');

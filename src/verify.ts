@@ -37,7 +37,7 @@ import { percentDecode } from './encoding.js';
 import { SigV4Error } from './errors.js';
 import { defaultBackend, type HashBackend } from './hash.js';
 import { headerRule } from './header-policy.js';
-import { EMPTY_SHA256, MAX_EXPIRES_IN, S3_SERVICES } from './presign.js';
+import { EMPTY_SHA256, MAX_EXPIRES_IN, PAYLOAD_HASH, REGION, S3_SERVICES, SERVICE } from './presign.js';
 import { signCanonicalRequest } from './signing-key.js';
 import { ALGORITHM, amzDate } from './string-to-sign.js';
 import { splitUrl } from './url.js';
@@ -149,10 +149,6 @@ export const DEFAULT_CLOCK_SKEW_SECONDS = 300;
 const SIGNATURE = /^[0-9a-f]{64}$/;
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 const EXPIRES = /^[1-9][0-9]{0,6}$/;
-// Region and service as the signer accepts them (presign's checkRegion and checkService).
-const REGION = /^[a-z0-9-]+$/;
-const SERVICE = /^[a-z0-9._-]+$/;
-const PAYLOAD_HASH = /^(?:[0-9a-f]{64}|[A-Z0-9-]+)$/;
 // The signer's parameters, by lower-case name, with the one spelling accepted.
 const PARAMETER_NAMES = new Map(
   [
