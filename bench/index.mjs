@@ -7,7 +7,7 @@
  * Flags:
  * - `--ci`: about 30 s; skips cold start and bundle sizes; exits 1 when a target misses its
  *   CI gate (80% of the target) or the heap grows.
- * - `--reference`: also writes bench/reference.json and bench/chart.svg (committed).
+ * - `--reference`: also writes bench/reference.json, bench/chart.svg and bench/README.md (committed).
  * - `--rounds N`, `--ms N`: rounds of interleaving and milliseconds per task per round.
  *
  * @example
@@ -17,6 +17,7 @@
  * ```
  * @module
  */
+import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -33,7 +34,7 @@ import { checkSignatures } from './equality.mjs';
 import { FLOORS } from './floors.mjs';
 import { measureInterleaved } from './measure.mjs';
 import { runMemoryCheck } from './memory.mjs';
-import { markdownReport } from './report.mjs';
+import { benchReadme, markdownReport } from './report.mjs';
 import { judge, TARGETS } from './targets.mjs';
 import { REGION, SECRET_ACCESS_KEY, WORKLOADS } from './workloads.mjs';
 
@@ -134,8 +135,19 @@ if (!settings.ci) {
   bundles = await measureBundles();
 }
 
+/** The commit the engine was built from, marked `+dirty` when src/ has uncommitted changes. */
+function sourceCommit() {
+  try {
+    const git = (...args) => execFileSync('git', args, { cwd: here, encoding: 'utf8' }).trim();
+    return git('rev-parse', '--short', 'HEAD') + (git('status', '--porcelain', '--', '../src') === '' ? '' : '+dirty');
+  } catch {
+    return 'unknown';
+  }
+}
+
 const results = {
   date: new Date().toISOString(),
+  commit: sourceCommit(),
   machine: { node: process.version, cpus: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}`, platform: `${process.platform} ${process.arch}` },
   settings,
   workloads: WORKLOADS.map(({ id, title }) => ({ id, title })),
@@ -158,7 +170,8 @@ writeFileSync(join(resultsDir, 'chart.svg'), renderChart(results));
 if (flags.reference) {
   writeFileSync(join(here, 'reference.json'), json);
   writeFileSync(join(here, 'chart.svg'), renderChart(results));
-  log('bench: wrote bench/reference.json and bench/chart.svg');
+  writeFileSync(join(here, 'README.md'), benchReadme(results));
+  log('bench: wrote bench/reference.json, bench/chart.svg and bench/README.md');
 }
 log(`bench: wrote bench/results/latest.json and bench/results/chart.svg (${results.seconds.toFixed(0)} s)`);
 

@@ -85,3 +85,57 @@ export function markdownReport(results) {
   if (results.bundles) sections.push('## Bundle size (esbuild --bundle --minify, gzip -9)', '', bundleTable(results), '');
   return sections.join('\n');
 }
+
+/**
+ * bench/README.md: how to run the bench, how it measures, then the report of a reference run, so
+ * that the page and bench/reference.json never disagree.
+ */
+export function benchReadme(results) {
+  return [
+    '# Benchmarks',
+    '',
+    'Every presigner that JavaScript users reach for, signing the same S3 GET in one Node process, interleaved,',
+    'next to the crypto floors of the backends they run on. Written by `npm run bench -- --reference` from',
+    `the run of ${results.date.slice(0, 10)} at commit ${results.commit} (bench/reference.json); where the time goes is in [PROFILE.md](PROFILE.md).`,
+    '',
+    '![µs per presigned URL, per contender and workload](chart.svg)',
+    '',
+    '## Run it',
+    '',
+    '```sh',
+    'npm run bench                  # the full run (~90 s): all contenders, cold start, bundle sizes; writes bench/results/',
+    'npm run bench -- --reference   # the same, and rewrites bench/reference.json, bench/chart.svg and this page',
+    'npm run bench:ci               # the CI gate (~30 s): what the targets read; exits 1 on a clear miss',
+    'node bench/breakdown.mjs       # one presign, stage by stage (after npm run build)',
+    'node bench/profile.mjs ours-node get   # node --cpu-prof of one contender, summarised',
+    'node bench/chart.mjs bench/results/latest.json out.svg',
+    '```',
+    '',
+    '## How it measures',
+    '',
+    '- **Same work.** Before anything is timed, each contender signs the workload and its URL must carry the',
+    '  signature this engine computes, with the same `X-Amz-*` values. A contender that adds parameters (the SDK',
+    '  adds `x-id`, `x-amz-checksum-mode` and `X-Amz-Content-Sha256`; smithy, given the SDK\'s',
+    '  `x-amz-content-sha256: UNSIGNED-PAYLOAD` header, hoists it) is compared with this engine signing the',
+    '  same extras, and the table names them.',
+    '- **Workloads.** Bucket `examplebucket`, key `photos/2024/cat picture+1.jpg`, us-east-1, 3600 s, fixed',
+    '  date; the same with a 740-character session token holding `+ / =`; and a key that changes on every',
+    '  call (4,096 keys in turn), so that nothing per URL can be cached.',
+    '- **Interleaved.** mitata\'s `measure` runs every task once per round, the order rotating each round; a',
+    '  row is the median of its per-round medians, and each target ratio is the median of the ratios',
+    '  computed inside each round. Samples are 32 calls long, shorter than a scheduler slice, so a noisy',
+    '  neighbour moves the median little.',
+    '- **Floors.** One SHA-256 of the workload\'s real canonical request plus one HMAC of its real string to',
+    '  sign under an already-derived key, hex out: node:crypto (`hash()` + `createHmac`), @noble/hashes',
+    '  (HMAC state with both pads absorbed, cloned per message) and WebCrypto (`subtle.digest` +',
+    '  `subtle.sign`, awaited). Each must output the workload\'s signature.',
+    '- **Memory.** A fresh `node --expose-gc` presigns 1,000,000 distinct keys (200,000 in CI), then signs',
+    '  with 100,000 distinct secrets across six regions (20,000 in CI), so the 256-entry key cache evicts',
+    '  all the time; heap after a full GC must not grow by 1 MiB in either phase (a cache without its',
+    '  bound grows 11 MB in the CI phase).',
+    '- **Cold start.** A fresh `node` per sample imports one contender, then presigns once; median of 7.',
+    '- **Bundle size.** esbuild `--bundle --minify` of the smallest entry that presigns, then gzip -9.',
+    '',
+    markdownReport(results),
+  ].join('\n');
+}
