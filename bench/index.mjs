@@ -49,7 +49,7 @@ const { values: flags } = parseArgs({
 });
 const settings = {
   ci: flags.ci,
-  rounds: Number(flags.rounds ?? (flags.ci ? 13 : 15)),
+  rounds: Number(flags.rounds ?? (flags.ci ? 17 : 15)),
   msPerRound: Number(flags.ms ?? (flags.ci ? 40 : 100)),
   memoryKeys: flags.ci ? 200_000 : 1_000_000,
   memorySecrets: flags.ci ? 20_000 : 100_000,
