@@ -33,9 +33,23 @@ const standsAsIs = (c: number, keepSlash: boolean) => c < 128 && encodeByte(c, k
 /** The one UTF-8 encoder the stages share. */
 export const utf8 = new TextEncoder();
 
-/** Index of the first character that needs escaping, or -1 when `value` is already canonical. */
-function firstUnsafe(value: string, keepSlash: boolean): number {
-  for (let i = 0; i < value.length; i++) if (!standsAsIs(value.charCodeAt(i), keepSlash)) return i;
+const hexValue = (c: number) => (c >= 48 && c <= 57 ? c - 48 : (c | 32) >= 97 && (c | 32) <= 102 ? (c | 32) - 87 : -1);
+
+/** The byte a valid `%XX` escape at `i` names, or -1. */
+const escapedByte = (value: string, i: number) =>
+  (hexValue(value.charCodeAt(i + 1)) << 4) | hexValue(value.charCodeAt(i + 2));
+
+/**
+ * Index of the first character that needs escaping, or -1 when `value` is already canonical. In
+ * an `encoded` value, an escape already in canonical form (`%2B`, not `%2b` or `%41`) is fine.
+ */
+function firstUnsafe(value: string, keepSlash: boolean, encoded = false): number {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (standsAsIs(c, keepSlash)) continue;
+    if (encoded && c === 0x25 && encodeByte(escapedByte(value, i), keepSlash) === value.slice(i, i + 3)) i += 2;
+    else return i;
+  }
   return -1;
 }
 
@@ -61,12 +75,6 @@ export function uriEncode(value: string, keepSlash: boolean): string {
   if (start < 0) return value;
   return value.slice(0, start) + uriEncodeBytes(utf8.encode(value.slice(start)), keepSlash);
 }
-
-const hexValue = (c: number) => (c >= 48 && c <= 57 ? c - 48 : (c | 32) >= 97 && (c | 32) <= 102 ? (c | 32) - 87 : -1);
-
-/** The byte a valid `%XX` escape at `i` names, or -1. */
-const escapedByte = (value: string, i: number) =>
-  (hexValue(value.charCodeAt(i + 1)) << 4) | hexValue(value.charCodeAt(i + 2));
 
 /**
  * {@link percentDecode} for ASCII text, which every URL on the wire is: each character or escape
@@ -122,7 +130,7 @@ export function percentDecode(value: string): Uint8Array {
  * rewritten on its own, and only raw non-ASCII text needs UTF-8 encoding.
  */
 export function recode(value: string, keepSlash: boolean): string {
-  const start = firstUnsafe(value, keepSlash);
+  const start = firstUnsafe(value, keepSlash, true);
   if (start < 0) return value;
   let out = value.slice(0, start);
   for (let i = start; i < value.length; i++) {

@@ -10,43 +10,40 @@
  *
  * @example
  * ```ts
- * headerRule('content-type');  // { action: 'sign' }
- * headerRule('authorization'); // { action: 'reject', why: '...' }
+ * headerRule('content-type');  // 'sign'
+ * headerRule('authorization'); // 'reject'
  * ```
  * @module
  */
 
-/** What the signer does with a header. */
-export type HeaderRule =
-  /** Signed as a header; the client must send it with exactly this value. */
-  | { readonly action: 'sign' }
-  /** Signed as a header, and its value is the payload hash of the canonical request. */
-  | { readonly action: 'sign-as-payload-hash' }
-  /** Left out of the signature (hop-level headers that others rewrite), but still returned as a header to send. */
-  | { readonly action: 'leave-unsigned' }
-  /** Refused: the value comes from elsewhere, and signing it as given would be wrong. */
-  | { readonly action: 'reject'; readonly why: string };
-
-const SIGN: HeaderRule = { action: 'sign' };
-const UNSIGNED: HeaderRule = { action: 'leave-unsigned' };
+/**
+ * What the signer does with a header:
+ * - `sign`: signed as a header; the client must send it with exactly this value;
+ * - `sign-as-payload-hash`: signed, and its value is the canonical request's payload hash;
+ * - `leave-unsigned`: left out of the signature, but still returned as a header to send;
+ * - `reject`: refused, because the signer writes it from another option.
+ */
+export type HeaderRule = 'sign' | 'sign-as-payload-hash' | 'leave-unsigned' | 'reject';
 
 /** Lower-case header name to rule; names not listed are signed. */
 export const HEADER_POLICY: Readonly<Record<string, HeaderRule>> = {
-  host: { action: 'reject', why: 'it is signed from the URL' },
-  authorization: { action: 'reject', why: 'the signature goes in the query' },
-  'x-amz-date': { action: 'reject', why: 'set signingDate' },
-  'x-amz-security-token': { action: 'reject', why: 'set credentials.sessionToken' },
-  'x-amz-content-sha256': { action: 'sign-as-payload-hash' },
+  // Written by the signer: host from the URL, the date from signingDate, the token from
+  // credentials.sessionToken; a presigned URL carries its signature in the query.
+  host: 'reject',
+  authorization: 'reject',
+  'x-amz-date': 'reject',
+  'x-amz-security-token': 'reject',
+  'x-amz-content-sha256': 'sign-as-payload-hash',
   // Browsers, proxies and HTTP stacks add or rewrite these; AWS's own signers (aws-c-auth,
   // smithy) leave them unsigned so that a rewrite cannot break the signature.
-  'user-agent': UNSIGNED,
-  expect: UNSIGNED,
-  'transfer-encoding': UNSIGNED,
-  upgrade: UNSIGNED,
-  'x-amzn-trace-id': UNSIGNED,
+  'user-agent': 'leave-unsigned',
+  expect: 'leave-unsigned',
+  'transfer-encoding': 'leave-unsigned',
+  upgrade: 'leave-unsigned',
+  'x-amzn-trace-id': 'leave-unsigned',
 };
 
 /** The rule for a lower-case header name. */
 export function headerRule(name: string): HeaderRule {
-  return Object.hasOwn(HEADER_POLICY, name) ? HEADER_POLICY[name]! : SIGN;
+  return Object.hasOwn(HEADER_POLICY, name) ? HEADER_POLICY[name]! : 'sign';
 }

@@ -26,14 +26,13 @@ import {
   parseQuery,
   wirePath,
   type PathRules,
-  type QueryPair,
 } from './canonical-request.js';
 import { toHex, uriEncode } from './encoding.js';
 import { SigV4Error, type SigV4ErrorCode } from './errors.js';
-import { defaultBackend, type HashBackend } from './hash.js';
+import { defaultBackend, type HashBackend, type PreparedKey } from './hash.js';
 import { headerRule } from './header-policy.js';
-import { signCanonicalRequest } from './signing-key.js';
-import { ALGORITHM, amzDate } from './string-to-sign.js';
+import { signCanonicalRequest, signingKey } from './signing-key.js';
+import { ALGORITHM, amzDate, credentialScope } from './string-to-sign.js';
 import { sha256 } from './sha256.js';
 import { splitUrl } from './url.js';
 
@@ -141,20 +140,13 @@ export const checkRegion = (region: unknown): string =>
   check(region, isText(region, REGION), 'INVALID_REGION', 'region must be a name such as us-east-1 or auto');
 
 function checkCredentials(credentials: Credentials | undefined): Credentials {
-  const { accessKeyId, secretAccessKey, sessionToken, expiration } = check<Credentials>(
-    credentials,
-    typeof credentials === 'object' && credentials !== null,
-    'INVALID_CREDENTIALS',
-    'credentials are missing',
-  );
-  const bad = (field: string, should: string) => fail('INVALID_CREDENTIALS', `credentials.${field} ${should}`);
-  if (!isText(accessKeyId, nonEmpty)) bad('accessKeyId', 'is missing or empty');
-  if (!isText(secretAccessKey, nonEmpty)) bad('secretAccessKey', 'is missing or empty');
-  if (sessionToken !== undefined && typeof sessionToken !== 'string') bad('sessionToken', 'must be a string');
-  if (expiration !== undefined && !(expiration instanceof Date && expiration.getTime() === expiration.getTime())) {
-    bad('expiration', 'must be a valid Date');
-  }
-  return credentials!;
+  const c = credentials ?? ({} as Credentials);
+  const bad = (field: string, should: string) => fail('INVALID_CREDENTIALS', `credentials.${field} must be ${should}`);
+  for (const field of ['accessKeyId', 'secretAccessKey'] as const) if (!isText(c[field], nonEmpty)) bad(field, 'a non-empty string');
+  if (c.sessionToken !== undefined && typeof c.sessionToken !== 'string') bad('sessionToken', 'a string');
+  const { expiration } = c;
+  if (expiration !== undefined && !(expiration instanceof Date && expiration.getTime() === expiration.getTime())) bad('expiration', 'a valid Date');
+  return c;
 }
 
 /** An optional boolean option, or its default. */
@@ -198,15 +190,15 @@ function readHeaders(host: string, headers: PresignOptions['headers']): RequestH
     if (raw === undefined) continue;
     const name = headerName(rawName);
     const rule = headerRule(name);
-    if (rule.action === 'reject') fail('INVALID_HEADER_NAME', `header ${name} cannot be set: ${rule.why}`);
+    if (rule === 'reject') fail('INVALID_HEADER_NAME', `header ${name} is the signer's to write (see HEADER_POLICY)`);
     for (const value of Array.isArray(raw) ? raw : [raw]) {
       const text = check<string | number>(value, typeof value === 'string' || typeof value === 'number', 'INVALID_HEADER_VALUE', `header ${name} must be a string`);
       const canonical = headerValue(name, String(text));
       const previous = result.send[name];
       result.send[name] = previous === undefined ? canonical : previous + ',' + canonical;
     }
-    if (rule.action !== 'leave-unsigned') result.signed.set(name, result.send[name]!);
-    if (rule.action === 'sign-as-payload-hash') result.payloadHash = result.send[name]!;
+    if (rule !== 'leave-unsigned') result.signed.set(name, result.send[name]!);
+    if (rule === 'sign-as-payload-hash') result.payloadHash = result.send[name]!;
   }
   return result;
 }
@@ -218,15 +210,86 @@ function choosePayloadHash(option: unknown, fromHeader: string | undefined, isS3
   return (option as string | undefined) ?? fromHeader ?? (isS3 ? 'UNSIGNED-PAYLOAD' : EMPTY_SHA256);
 }
 
-// A token is often several hundred characters and the same on every call: encode it once.
-let lastToken = '';
-let lastEncodedToken = '';
-function encodeToken(token: string): string {
-  if (token !== lastToken) {
-    lastEncodedToken = uriEncode(token, false);
-    lastToken = token;
-  }
-  return lastEncodedToken;
+/**
+ * What a presign needs that does not depend on the request: the validated credentials, scope,
+ * date and validity, the signer's own query parameters and the prepared key. A server signing in
+ * a loop repeats all of it, so the last one is kept while its inputs stay the same.
+ */
+interface Context {
+  /** The option values it was built from, compared on the next call. */
+  readonly inputs: readonly unknown[];
+  readonly backend: HashBackend;
+  readonly xAmzDate: string;
+  readonly scope: string;
+  readonly key: PreparedKey;
+  readonly isS3: boolean;
+  /** Start of the second that `X-Amz-Date` names, in milliseconds. */
+  readonly signedAt: number;
+  readonly expiresIn: number;
+  /** The signer's query parameters but `X-Amz-SignedHeaders`, in canonical order. */
+  readonly query: string;
+  /** `&X-Amz-Security-Token=…` for a token added after signing, else ''. */
+  readonly appendedToken: string;
+}
+
+let last: Context | undefined;
+
+function buildContext(options: PresignOptions, inputs: unknown[], date: Date): Context {
+  const region = checkRegion(options.region);
+  const service = check<string>(options.service, isText(options.service, SERVICE), 'INVALID_SERVICE', 'service must be a signing name such as s3 or execute-api');
+  const { accessKeyId, secretAccessKey, sessionToken, expiration } = checkCredentials(options.credentials);
+  const xAmzDate = amzDate(date);
+  const signedAt = Math.floor(date.getTime() / 1000) * 1000;
+  const requested = options.expiresIn ?? DEFAULT_EXPIRES_IN;
+  const inRange = Number.isInteger(requested) && requested >= 1 && requested <= MAX_EXPIRES_IN;
+  if (!inRange) fail('INVALID_EXPIRES_IN', `expiresIn must be whole seconds in 1..${MAX_EXPIRES_IN}`);
+  const policy = oneOf('credentialExpiry', options.credentialExpiry, ['reject', 'clamp']);
+  const expiresIn = fitToCredentials(requested, signedAt, expiration, policy);
+  const tokenMode = oneOf('sessionTokenMode', options.sessionTokenMode, ['signed', 'appended']);
+  const backend = inputs[0] as HashBackend;
+  check(backend, typeof backend?.hmacHex === 'function', 'INVALID_OPTION', 'backend must be a HashBackend');
+
+  const dateStamp = xAmzDate.slice(0, 8);
+  const token = sessionToken ? uriEncode(sessionToken, false) : ''; // '' counts as none
+  // The signer's parameters in canonical order. Scope characters are all unreserved but '/'.
+  let query =
+    `X-Amz-Algorithm=${ALGORITHM}&X-Amz-Credential=${uriEncode(accessKeyId, false)}%2F${dateStamp}%2F${region}%2F${service}` +
+    `%2Faws4_request&X-Amz-Date=${xAmzDate}&X-Amz-Expires=${expiresIn}`;
+  if (token && tokenMode === 'signed') query += `&X-Amz-Security-Token=${token}`;
+  return {
+    inputs,
+    backend,
+    xAmzDate,
+    scope: credentialScope(xAmzDate, region, service),
+    key: signingKey(backend, secretAccessKey, dateStamp, region, service),
+    isS3: S3_SERVICES.has(service),
+    signedAt,
+    expiresIn,
+    query,
+    appendedToken: token && tokenMode === 'appended' ? `&X-Amz-Security-Token=${token}` : '',
+  };
+}
+
+/** The context for these options: the last one when every input is the same, else a new one. */
+function contextFor(options: PresignOptions): Context {
+  const { credentials: c, signingDate = new Date() } = options;
+  const inputs = [
+    options.backend ?? defaultBackend(),
+    c?.accessKeyId,
+    c?.secretAccessKey,
+    c?.sessionToken,
+    c?.expiration,
+    // A Date can change under the same identity; its time is part of the key too.
+    c?.expiration?.valueOf?.(),
+    options.region,
+    options.service,
+    options.expiresIn,
+    signingDate instanceof Date ? Math.floor(signingDate.getTime() / 1000) : NaN,
+    options.credentialExpiry,
+    options.sessionTokenMode,
+  ];
+  for (let i = 0; last !== undefined && i < inputs.length; i++) if (inputs[i] !== last.inputs[i]) last = undefined;
+  return (last ??= buildContext(options, inputs, signingDate));
 }
 
 /**
@@ -245,62 +308,36 @@ function encodeToken(token: string): string {
  */
 export function presignDetailed(options: PresignOptions): PresignResult {
   check(options, typeof options === 'object' && options !== null, 'INVALID_OPTION', 'options must be an object');
+  const context = contextFor(options);
   const method = httpMethod(options.method);
-  const region = checkRegion(options.region);
-  const service = check<string>(options.service, isText(options.service, SERVICE), 'INVALID_SERVICE', 'service must be a signing name such as s3 or execute-api');
-  const { accessKeyId, secretAccessKey, sessionToken, expiration } = checkCredentials(options.credentials);
-  const date = options.signingDate ?? new Date();
-  const xAmzDate = amzDate(date);
-  const requested = options.expiresIn ?? DEFAULT_EXPIRES_IN;
-  const inRange = Number.isInteger(requested) && requested >= 1 && requested <= MAX_EXPIRES_IN;
-  if (!inRange) fail('INVALID_EXPIRES_IN', `expiresIn must be whole seconds in 1..${MAX_EXPIRES_IN}`);
-  const policy = oneOf('credentialExpiry', options.credentialExpiry, ['reject', 'clamp']);
-  const expiresIn = fitToCredentials(requested, date.getTime(), expiration, policy);
-  const tokenMode = oneOf('sessionTokenMode', options.sessionTokenMode, ['signed', 'appended']);
-  const backend = options.backend ?? defaultBackend();
-  check(backend, typeof backend?.hmacHex === 'function', 'INVALID_OPTION', 'backend must be a HashBackend');
-
   const url = splitUrl(options.url);
-  const isS3 = S3_SERVICES.has(service);
   const rules: PathRules = {
-    uriEscapePath: flag('uriEscapePath', options.uriEscapePath, !isS3),
-    normalizePath: flag('normalizePath', options.normalizePath, !isS3),
+    uriEscapePath: flag('uriEscapePath', options.uriEscapePath, !context.isS3),
+    normalizePath: flag('normalizePath', options.normalizePath, !context.isS3),
   };
   const path = wirePath(url.path, rules);
   const headers = readHeaders(url.host, options.headers);
-  const payloadHash = choosePayloadHash(options.payloadHash, headers.payloadHash, isS3);
+  const payloadHash = choosePayloadHash(options.payloadHash, headers.payloadHash, context.isS3);
   const canonical = canonicalHeaders(headers.signed);
-
-  // Scope characters are all unreserved but '/', so the encoded credential needs no general encoder.
-  const dateStamp = xAmzDate.slice(0, 8);
-  const amzParameters: QueryPair[] = [
-    ['X-Amz-Algorithm', ALGORITHM],
-    ['X-Amz-Credential', `${uriEncode(accessKeyId, false)}%2F${dateStamp}%2F${region}%2F${service}%2Faws4_request`],
-    ['X-Amz-Date', xAmzDate],
-    ['X-Amz-Expires', String(expiresIn)],
-    ['X-Amz-SignedHeaders', uriEncode(canonical.signedHeaders, false)],
-  ];
-  const encodedToken = sessionToken ? encodeToken(sessionToken) : undefined; // '' counts as none
-  if (encodedToken !== undefined && tokenMode === 'signed') amzParameters.push(['X-Amz-Security-Token', encodedToken]);
 
   const userParameters = parseQuery(url.query);
   for (const [name] of userParameters) {
     if (RESERVED_PARAMETER.test(name)) fail('RESERVED_QUERY_PARAMETER', `the URL already has ${name}`);
   }
-  const query = canonicalQuery(userParameters.length === 0 ? amzParameters : userParameters.concat(amzParameters));
+  // X-Amz-SignedHeaders sorts after the signer's other parameters, so it can be appended.
+  const amzQuery = context.query + '&X-Amz-SignedHeaders=' + uriEncode(canonical.signedHeaders, false);
+  const query = userParameters.length === 0 ? amzQuery : canonicalQuery(userParameters.concat(parseQuery(amzQuery)));
   const request = canonicalRequest(method, canonicalUri(path, rules), query, canonical, payloadHash);
-  const signed = signCanonicalRequest(backend, secretAccessKey, xAmzDate, region, service, request);
-
-  const appendedToken = encodedToken !== undefined && tokenMode === 'appended' ? `&X-Amz-Security-Token=${encodedToken}` : '';
+  const signed = signCanonicalRequest(context.backend, context.key, context.xAmzDate, context.scope, request);
   return {
-    url: `${url.scheme}://${url.host}${path}?${query}${appendedToken}&X-Amz-Signature=${signed.signature}`,
+    url: `${url.scheme}://${url.host}${path}?${query}${context.appendedToken}&X-Amz-Signature=${signed.signature}`,
     method,
     headers: headers.send,
     signedHeaders: canonical.signedHeaders.split(';'),
-    expiresIn,
-    expiresAt: new Date(Math.floor(date.getTime() / 1000) * 1000 + expiresIn * 1000),
+    expiresIn: context.expiresIn,
+    expiresAt: new Date(context.signedAt + context.expiresIn * 1000),
     canonicalRequest: request,
-    credentialScope: signed.credentialScope,
+    credentialScope: context.scope,
     stringToSign: signed.stringToSign,
     signature: signed.signature,
   };

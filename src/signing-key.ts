@@ -22,7 +22,7 @@
  */
 import { utf8 } from './encoding.js';
 import type { HashBackend, PreparedKey } from './hash.js';
-import { credentialScope, stringToSign } from './string-to-sign.js';
+import { stringToSign } from './string-to-sign.js';
 
 /** Runs the four-step derivation. `dateStamp` is `YYYYMMDD`. Uncached.
  *
@@ -81,31 +81,28 @@ export function signature(backend: HashBackend, key: PreparedKey, stringToSign: 
 
 /** The steps from a canonical request to its signature, named so that they can be shown. */
 export interface SignedParts {
-  readonly credentialScope: string;
   readonly stringToSign: string;
   readonly signature: string;
 }
 
 /**
- * Hashes a canonical request, builds the string to sign and signs it with the cached key: the
+ * Hashes a canonical request, builds the string to sign and signs it with a prepared key: the
  * part of SigV4 that the signer and the verifier run identically.
-
  *
  * @example
  * ```ts
- * const { stringToSign, signature } = signCanonicalRequest(pureJsBackend, secret, '20130524T000000Z', 'us-east-1', 's3', canonicalRequest);
+ * const scope = credentialScope('20130524T000000Z', 'us-east-1', 's3');
+ * const key = signingKey(pureJsBackend, secret, '20130524', 'us-east-1', 's3');
+ * const { stringToSign, signature } = signCanonicalRequest(pureJsBackend, key, '20130524T000000Z', scope, canonicalRequest);
  * ```
  */
 export function signCanonicalRequest(
   backend: HashBackend,
-  secretAccessKey: string,
+  key: PreparedKey,
   amzDate: string,
-  region: string,
-  service: string,
+  scope: string,
   canonicalRequest: string,
 ): SignedParts {
-  const scope = credentialScope(amzDate, region, service);
   const toSign = stringToSign(amzDate, scope, backend.sha256Hex(canonicalRequest));
-  const key = signingKey(backend, secretAccessKey, amzDate.slice(0, 8), region, service);
-  return { credentialScope: scope, stringToSign: toSign, signature: signature(backend, key, toSign) };
+  return { stringToSign: toSign, signature: signature(backend, key, toSign) };
 }

@@ -18,24 +18,15 @@ import { SigV4Error } from './errors.js';
 /** The SigV4 algorithm name, as it appears in `X-Amz-Algorithm`. */
 export const ALGORITHM = 'AWS4-HMAC-SHA256';
 
-// Presigning in a loop formats the same second again and again: remember the last one.
-let lastSecond = NaN;
-let lastAmzDate = '';
-
 /**
  * Formats an instant as `X-Amz-Date` (`YYYYMMDDTHHMMSSZ`, UTC). Throws `INVALID_DATE` for an
  * invalid Date or a year outside 0000–9999, which the format cannot hold.
  */
 export function amzDate(date: Date): string {
-  const time = date instanceof Date ? date.getTime() : NaN;
-  const second = Math.floor(time / 1000);
-  if (second === lastSecond) return lastAmzDate;
   // toISOString gives 2013-05-24T00:00:00.000Z, or ±YYYYYY-… outside years 0000–9999.
-  const iso = time === time ? date.toISOString() : '';
+  const iso = date instanceof Date && date.getTime() === date.getTime() ? date.toISOString() : '';
   if (!/^\d{4}-/.test(iso)) throw new SigV4Error('INVALID_DATE', 'signingDate must be a valid Date in years 0-9999');
-  lastAmzDate = iso.replace(/[-:]|\.\d+/g, '');
-  lastSecond = second;
-  return lastAmzDate;
+  return iso.replace(/[-:]|\.\d+/g, '');
 }
 
 /** `date/region/service/aws4_request`; the date is the first 8 characters of `amzDate`. */

@@ -25,13 +25,12 @@ export interface UrlParts {
   readonly query: string;
 }
 
-// One pass over the whole URL: scheme, authority, path, optional query. No fragment, and no C0
-// control or DEL anywhere: WHATWG URL silently strips tabs and newlines, so a signer that kept
-// them would sign a different URL from the one that is sent.
-const URL_PARTS = /^(https?):\/\/([^/?#\u0000-\u001f\u007f]*)([^?#\u0000-\u001f\u007f]*)(?:\?([^#\u0000-\u001f\u007f]*))?$/i;
-// Reg-name (letters, digits, - . _ ~) or a bracketed IPv6 literal, then an optional port.
-const AUTHORITY = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~-]+)(?::(\d{1,5}))?$/;
-const DEFAULT_PORT = { http: '80', https: '443' } as const;
+// One pass over the whole URL: scheme; host, a reg-name or a bracketed IPv6 literal (so no
+// user:password@); optional port, path and query. No fragment, and no C0 control or DEL anywhere:
+// WHATWG URL silently strips tabs and newlines, so a signer that kept them would sign a
+// different URL from the one that is sent.
+const URL_PARTS =
+  /^(https?):\/\/(\[[0-9a-f:.]+\]|[\w.~-]+)(?::(\d{1,5}))?(\/[^?#\u0000-\u001f\u007f]*)?(?:\?([^#\u0000-\u001f\u007f]*))?$/i;
 
 function invalid(message: string): never {
   throw new SigV4Error('INVALID_URL', message);
@@ -41,20 +40,19 @@ function invalid(message: string): never {
 export function splitUrl(input: string | URL): UrlParts {
   // Anything but a string or a URL reads as '', which the pattern refuses.
   const url = typeof input === 'string' ? input : input instanceof URL ? input.href : '';
-  const parts = URL_PARTS.exec(url) ?? invalid('url must be absolute http(s), with no fragment and no control characters');
-  const [, scheme, authority, path, query] = parts as unknown as [string, string, string, string, string | undefined];
-  if (authority.includes('@')) invalid('url must not carry user:password@');
-  const hostPort = AUTHORITY.exec(authority);
-  if (!hostPort) invalid(`url has an invalid host ${authority}`);
+  const parts =
+    URL_PARTS.exec(url) ??
+    invalid('url must be absolute http(s) with a valid host, and no user:password@, fragment or control characters');
+  const [, scheme, hostname, digits, path, query] = parts as unknown as [string, string, string, string?, string?, string?];
   const protocol = scheme.toLowerCase() as 'http' | 'https';
   // Leading zeros are dropped, as WHATWG URL does, so ':0443' is the default port too.
-  const port = hostPort[2] === undefined ? undefined : String(Number(hostPort[2]));
+  const port = digits === undefined ? undefined : String(Number(digits));
   if (Number(port) > 65535) invalid(`url has an invalid port ${port}`);
-  const hostname = hostPort[1]!.toLowerCase();
+  const host = hostname.toLowerCase();
   return {
     scheme: protocol,
-    host: port === undefined || port === DEFAULT_PORT[protocol] ? hostname : `${hostname}:${port}`,
-    path: path === '' ? '/' : path,
+    host: port === undefined || port === (protocol === 'http' ? '80' : '443') ? host : `${host}:${port}`,
+    path: path || '/',
     query: query ?? '',
   };
 }

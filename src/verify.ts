@@ -38,8 +38,8 @@ import { SigV4Error } from './errors.js';
 import { defaultBackend, type HashBackend } from './hash.js';
 import { headerRule } from './header-policy.js';
 import { EMPTY_SHA256, MAX_EXPIRES_IN, PAYLOAD_HASH, REGION, S3_SERVICES, SERVICE } from './presign.js';
-import { signCanonicalRequest } from './signing-key.js';
-import { ALGORITHM, amzDate } from './string-to-sign.js';
+import { signCanonicalRequest, signingKey } from './signing-key.js';
+import { ALGORITHM, amzDate, credentialScope } from './string-to-sign.js';
 import { splitUrl } from './url.js';
 
 /** Request headers: a `Headers` instance or a plain object, names matched case-insensitively. */
@@ -382,7 +382,7 @@ function parse(input: VerifyRequest, options: VerifyOptions): Parsed {
     const raw = name === 'host' ? (header('host') ?? url.host) : header(name);
     if (raw === undefined) refuse('SignatureDoesNotMatch', `the signed header ${name} is missing from the request`);
     const value = headerValue(name, raw);
-    if (headerRule(name).action === 'sign-as-payload-hash') payloadHash = value;
+    if (headerRule(name) === 'sign-as-payload-hash') payloadHash = value;
     headers.set(name, value);
   }
 
@@ -417,12 +417,11 @@ function sameSignature(expected: string, given: string): boolean {
 function finish(parsed: Parsed, secret: unknown): VerifyResult {
   if (secret === undefined) refuse('InvalidAccessKeyId', `the access key id ${parsed.scope.accessKeyId} is not known here`);
   if (typeof secret !== 'string' || secret === '') refuse('InternalError', 'secretFor returned something other than a non-empty string');
-  const { scope } = parsed;
+  const { scope, backend, xAmzDate } = parsed;
+  const key = signingKey(backend, secret, xAmzDate.slice(0, 8), scope.region, scope.service);
+  const scopeText = credentialScope(xAmzDate, scope.region, scope.service);
   const matches = (request: string) =>
-    sameSignature(
-      signCanonicalRequest(parsed.backend, secret, parsed.xAmzDate, scope.region, scope.service, request).signature,
-      parsed.signature,
-    );
+    sameSignature(signCanonicalRequest(backend, key, xAmzDate, scopeText, request).signature, parsed.signature);
   const tokenSigned = parsed.sessionToken !== undefined && matches(parsed.request);
   const valid =
     tokenSigned || (parsed.sessionToken === undefined ? matches(parsed.request) : parsed.requestWithoutToken !== undefined && matches(parsed.requestWithoutToken));
