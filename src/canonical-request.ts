@@ -28,7 +28,8 @@ export interface PathRules {
 
 // Characters that cannot stand raw in a URL path: what WHATWG URL percent-encodes there, plus
 // `\`, which WHATWG would turn into `/`. `%` is left alone, so existing escapes stay as written.
-const UNSAFE_IN_PATH = /[\u0000-\u0020"<>\\^`{}\u007f-\uffff]/;
+// (With the u flag a surrogate pair is one match, encoded as one code point.)
+const UNSAFE_IN_PATH = /[\u0000-\u0020"<>\\^`{}\u007f-\u{10ffff}]/gu;
 
 /**
  * The path as it goes on the wire.
@@ -36,7 +37,6 @@ const UNSAFE_IN_PATH = /[\u0000-\u0020"<>\\^`{}\u007f-\uffff]/;
  *   encoded canonically, so the wire path is the canonical URI.
  * - Other services: the path as written, with only the characters that cannot stand in a URL
  *   encoded (as `new URL` would); `%2F` and other escapes stay as they are.
-
  *
  * @example
  * ```ts
@@ -45,11 +45,7 @@ const UNSAFE_IN_PATH = /[\u0000-\u0020"<>\\^`{}\u007f-\uffff]/;
  * ```
  */
 export function wirePath(path: string, rules: PathRules): string {
-  if (!rules.uriEscapePath) return recode(path, true);
-  if (!UNSAFE_IN_PATH.test(path)) return path;
-  let out = '';
-  for (const ch of path) out += UNSAFE_IN_PATH.test(ch) ? uriEncode(ch, false) : ch;
-  return out;
+  return rules.uriEscapePath ? path.replace(UNSAFE_IN_PATH, (ch) => uriEncode(ch, false)) : recode(path, true);
 }
 
 /**

@@ -49,7 +49,7 @@ export {
   presignDetailed,
   REGION,
   RESERVED_PARAMETER,
-  S3_SERVICES,
+  S3_SERVICE,
   SERVICE,
   type Credentials,
   type HeaderValue,

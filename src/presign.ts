@@ -110,8 +110,8 @@ export interface PresignResult {
 export const MAX_EXPIRES_IN = 604800;
 /** The default validity: fifteen minutes. */
 export const DEFAULT_EXPIRES_IN = 900;
-/** Services that follow S3's path rules and its `UNSIGNED-PAYLOAD` default. */
-export const S3_SERVICES: ReadonlySet<string> = new Set(['s3', 's3-object-lambda', 's3-outposts', 's3express']);
+/** Services that follow S3's path rules and its `UNSIGNED-PAYLOAD` default: s3, s3-object-lambda, s3-outposts, s3express. */
+export const S3_SERVICE = /^s3(?:|-object-lambda|-outposts|express)$/;
 /** Hex SHA-256 of the empty string (`e3b0c442…b855`): the payload hash of a bodiless request. */
 export const EMPTY_SHA256 = toHex(sha256(new Uint8Array(0)));
 /** A signing region: a non-empty run of `a-z 0-9 -` (`us-east-1`, `auto`). */
@@ -133,7 +133,6 @@ function check<T>(value: unknown, ok: boolean, code: SigV4ErrorCode, message: st
 }
 
 const isText = (value: unknown, pattern: RegExp): value is string => typeof value === 'string' && pattern.test(value);
-const nonEmpty = /[^]/; // any character, newlines included
 
 /** Checks the signing region, which must be a non-empty run of `a-z 0-9 -` (`us-east-1`, `auto`). */
 export const checkRegion = (region: unknown): string =>
@@ -142,7 +141,7 @@ export const checkRegion = (region: unknown): string =>
 function checkCredentials(credentials: Credentials | undefined): Credentials {
   const c = credentials ?? ({} as Credentials);
   const bad = (field: string, should: string) => fail('INVALID_CREDENTIALS', `credentials.${field} must be ${should}`);
-  for (const field of ['accessKeyId', 'secretAccessKey'] as const) if (!isText(c[field], nonEmpty)) bad(field, 'a non-empty string');
+  for (const field of ['accessKeyId', 'secretAccessKey'] as const) if (!isText(c[field], /[^]/)) bad(field, 'a non-empty string'); // [^]: any character
   if (c.sessionToken !== undefined && typeof c.sessionToken !== 'string') bad('sessionToken', 'a string');
   const { expiration } = c;
   if (expiration !== undefined && !(expiration instanceof Date && expiration.getTime() === expiration.getTime())) bad('expiration', 'a valid Date');
@@ -262,7 +261,7 @@ function buildContext(options: PresignOptions, inputs: unknown[], date: Date): C
     xAmzDate,
     scope: credentialScope(xAmzDate, region, service),
     key: signingKey(backend, secretAccessKey, dateStamp, region, service),
-    isS3: S3_SERVICES.has(service),
+    isS3: S3_SERVICE.test(service),
     signedAt,
     expiresIn,
     query,

@@ -33,13 +33,12 @@ import {
   type PathRules,
   type QueryPair,
 } from './canonical-request.js';
-import { percentDecode } from './encoding.js';
 import { SigV4Error } from './errors.js';
 import { defaultBackend, type HashBackend } from './hash.js';
 import { headerRule } from './header-policy.js';
-import { EMPTY_SHA256, MAX_EXPIRES_IN, PAYLOAD_HASH, REGION, S3_SERVICES, SERVICE } from './presign.js';
+import { EMPTY_SHA256, MAX_EXPIRES_IN, PAYLOAD_HASH, REGION, S3_SERVICE, SERVICE } from './presign.js';
 import { signCanonicalRequest, signingKey } from './signing-key.js';
-import { ALGORITHM, amzDate, credentialScope } from './string-to-sign.js';
+import { ALGORITHM, credentialScope } from './string-to-sign.js';
 import { splitUrl } from './url.js';
 
 /** Request headers: a `Headers` instance or a plain object, names matched case-insensitively. */
@@ -177,12 +176,13 @@ function refuse(code: VerifyFailureCode, message: string): never {
 const badParameters = (message: string): never => refuse('AuthorizationQueryParametersError', message);
 const badOptions = (message: string): never => refuse('InternalError', `invalid verifier options: ${message}`);
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** Percent-decodes a query value to text; invalid UTF-8 is refused rather than replaced. */
+/**
+ * Percent-decodes a query value to text; invalid UTF-8 is refused rather than replaced. Values
+ * reach here recoded (every escape valid), so decodeURIComponent fails only on invalid UTF-8.
+ */
 function decodeValue(name: string, encoded: string): string {
   try {
-    return utf8.decode(percentDecode(encoded));
+    return decodeURIComponent(encoded);
   } catch {
     return badParameters(`${name} is not valid UTF-8`);
   }
@@ -219,9 +219,12 @@ function parseAmzDate(value: string): Date {
   const date = new Date(0);
   // setUTCFullYear, unlike Date.UTC, does not map years 0-99 to 1900-1999.
   date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute, second, 0);
-  // Out-of-range fields roll over (February 30 becomes March 2): formatting back exposes them.
-  if (amzDate(date) !== value) badParameters(`X-Amz-Date ${value} is not a real instant`);
+  date.setUTCHours(hour, minute, second);
+  // Out-of-range fields roll over (February 30 becomes March 2, hour 24 the next day): a field
+  // that does not read back was not a real one.
+  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || date.getUTCHours() !== hour || date.getUTCMinutes() !== minute || date.getUTCSeconds() !== second) {
+    badParameters(`X-Amz-Date ${value} is not a real instant`);
+  }
   return date;
 }
 
@@ -371,7 +374,7 @@ function parse(input: VerifyRequest, options: VerifyOptions): Parsed {
   }
   if (nowSecond > expiresAt.getTime()) refuse('AccessDenied', `Request has expired (at ${expiresAt.toISOString()})`);
 
-  const isS3 = S3_SERVICES.has(scope.service);
+  const isS3 = S3_SERVICE.test(scope.service);
   const rules: PathRules = {
     uriEscapePath: options.uriEscapePath ?? !isS3,
     normalizePath: options.normalizePath ?? !isS3,
