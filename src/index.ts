@@ -12,7 +12,7 @@
  * @module
  */
 export { SigV4Error, type SigV4ErrorCode } from './errors.js';
-export { percentDecode, recode, uriEncode, uriEncodeBytes } from './encoding.js';
+export { isCanonical, percentDecode, recode, toHex, uriEncode, uriEncodeBytes } from './encoding.js';
 export { splitUrl, type UrlParts } from './url.js';
 export {
   canonicalHeaders,

@@ -15,6 +15,7 @@ import {
   headerName,
   headerValue,
   httpMethod,
+  isCanonical,
   pureJsBackend,
   normalizePath,
   parseQuery,
@@ -233,5 +234,20 @@ describe('signing key', () => {
         expect(hex(cached.bytes)).toBe(hex(deriveSigningKey(nodeBackend, secret, '20240101', 'eu-west-1', 's3')));
       }
     }
+  });
+});
+
+describe('isCanonical', () => {
+  test('says exactly when recode would return a value unchanged', () => {
+    const piece = fc.oneof(
+      fc.constantFrom('a', 'Z', '0', '-', '.', '_', '~', '/', '+', ' ', '%', 'é', '%2F', '%2f', '%41', '%7E', '%7e', '%20', '%2B', '%zz', '%4'),
+      fc.integer({ min: 0, max: 255 }).map((b) => '%' + b.toString(16).toUpperCase().padStart(2, '0')),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }).map((p) => p.join('')), fc.boolean(), (value, keepSlash) => {
+        expect(isCanonical(value, keepSlash)).toBe(recode(value, keepSlash) === value);
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
