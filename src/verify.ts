@@ -33,8 +33,9 @@ import {
   type PathRules,
   type QueryPair,
 } from './canonical-request.js';
+import { recode } from './encoding.js';
 import { SigV4Error } from './errors.js';
-import { defaultBackend, type HashBackend } from './hash.js';
+import { defaultBackend, type HashBackend, type PreparedKey } from './hash.js';
 import { headerRule } from './header-policy.js';
 import { EMPTY_SHA256, MAX_EXPIRES_IN, PAYLOAD_HASH, REGION, S3_SERVICE, SERVICE } from './presign.js';
 import { signCanonicalRequest, signingKey } from './signing-key.js';
@@ -148,18 +149,26 @@ export const DEFAULT_CLOCK_SKEW_SECONDS = 300;
 const SIGNATURE = /^[0-9a-f]{64}$/;
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 const EXPIRES = /^[1-9][0-9]{0,6}$/;
-// The signer's parameters, by lower-case name, with the one spelling accepted.
-const PARAMETER_NAMES = new Map(
-  [
-    'X-Amz-Algorithm',
-    'X-Amz-Credential',
-    'X-Amz-Date',
-    'X-Amz-Expires',
-    'X-Amz-Security-Token',
-    'X-Amz-SignedHeaders',
-    'X-Amz-Signature',
-  ].map((name) => [name.toLowerCase(), name]),
-);
+// The signer's parameters, spelt as the signer writes them and in canonical order; the last,
+// X-Amz-Signature, is the one not signed.
+const PARAMETERS = [
+  'X-Amz-Algorithm',
+  'X-Amz-Credential',
+  'X-Amz-Date',
+  'X-Amz-Expires',
+  'X-Amz-Security-Token',
+  'X-Amz-SignedHeaders',
+  'X-Amz-Signature',
+] as const;
+/** Where each parameter stands in PARAMETERS. */
+const AT = { algorithm: 0, credential: 1, date: 2, expires: 3, token: 4, signedHeaders: 5, signature: 6 } as const;
+const SIGNED = 6; // how many of them are signed
+const LOWER_CASE = PARAMETERS.map((name) => name.toLowerCase());
+
+const isParameter = (name: string) => PARAMETERS.includes(name as (typeof PARAMETERS)[number]);
+
+/** Raw values of the signer's parameters, by index in PARAMETERS. */
+type Parameters = (string | undefined)[];
 
 /** A failure on its way out of the parser: thrown inside this module only, caught by the entry points. */
 class Refusal {
@@ -176,46 +185,61 @@ function refuse(code: VerifyFailureCode, message: string): never {
 const badParameters = (message: string): never => refuse('AuthorizationQueryParametersError', message);
 const badOptions = (message: string): never => refuse('InternalError', `invalid verifier options: ${message}`);
 
-/**
- * Percent-decodes a query value to text; invalid UTF-8 is refused rather than replaced. Values
- * reach here recoded (every escape valid), so decodeURIComponent fails only on invalid UTF-8.
- */
-function decodeValue(name: string, encoded: string): string {
+/** Percent-decodes a query value (recoded first, as it was signed) to text; invalid UTF-8 is refused. */
+function decodeValue(name: string, raw: string): string {
+  const encoded = recode(raw, false);
   try {
-    return decodeURIComponent(encoded);
+    return encoded.includes('%') ? decodeURIComponent(encoded) : encoded;
   } catch {
     return badParameters(`${name} is not valid UTF-8`);
   }
 }
 
-/** The `X-Amz-*` parameters by exact name, each present at most once, and the other pairs. */
-function splitParameters(pairs: readonly QueryPair[]): { amz: Map<string, QueryPair>; others: QueryPair[] } {
-  const amz = new Map<string, QueryPair>();
+/**
+ * Reads the raw query as {@link parseQuery} does, into the signer's parameters (raw values, each
+ * at most once, in the one spelling) and the other pairs (canonically encoded). One pass of
+ * index arithmetic: this runs on every verification.
+ */
+function splitParameters(query: string): { amz: Parameters; others: QueryPair[] } {
+  const amz: Parameters = [undefined, undefined, undefined, undefined, undefined, undefined, undefined];
   const others: QueryPair[] = [];
-  for (const pair of pairs) {
-    const exact = PARAMETER_NAMES.get(pair[0].toLowerCase());
-    if (exact === undefined) {
-      others.push(pair);
-      continue;
+  for (let start = 0; start < query.length; ) {
+    let end = query.indexOf('&', start);
+    if (end < 0) end = query.length;
+    let eq = query.indexOf('=', start);
+    if (eq < 0 || eq > end) eq = end;
+    if (end > start) {
+      const rawName = query.slice(start, eq);
+      const raw = eq === end ? '' : query.slice(eq + 1, end);
+      // A name spelt as the signer writes it is canonical and known already; any other is
+      // recoded first, and only one that starts with x or X can be ours under another spelling.
+      const name = isParameter(rawName) ? rawName : recode(rawName, false);
+      let index = PARAMETERS.indexOf(name as (typeof PARAMETERS)[number]);
+      if (index < 0 && (name.charCodeAt(0) | 0x20) === 0x78) {
+        index = LOWER_CASE.indexOf(name.toLowerCase());
+        if (index >= 0) badParameters(`${name} must be spelt ${PARAMETERS[index]}`);
+      }
+      if (index < 0) others.push([name, recode(raw, false)]);
+      else if (amz[index] !== undefined) badParameters(`${name} appears more than once`);
+      else amz[index] = raw;
     }
-    if (pair[0] !== exact) badParameters(`${pair[0]} must be spelt ${exact}`);
-    if (amz.has(exact)) badParameters(`${exact} appears more than once`);
-    amz.set(exact, pair);
+    start = end + 1;
   }
   return { amz, others };
 }
 
-function required(amz: ReadonlyMap<string, QueryPair>, name: string): string {
-  const pair = amz.get(name);
-  if (pair === undefined) return badParameters(`${name} is missing: this is not a SigV4 presigned URL`);
-  return decodeValue(name, pair[1]);
+/** The decoded value of a parameter that must be there. */
+function required(amz: Parameters, index: number): string {
+  const raw = amz[index];
+  if (raw === undefined) return badParameters(`${PARAMETERS[index]} is missing: this is not a SigV4 presigned URL`);
+  return decodeValue(PARAMETERS[index]!, raw);
 }
 
 /** Parses `YYYYMMDDTHHMMSSZ` into an instant, refusing impossible fields (February 30, hour 24, second 60). */
 function parseAmzDate(value: string): Date {
-  const fields = AMZ_DATE.exec(value)?.slice(1).map(Number);
-  if (fields === undefined) return badParameters('X-Amz-Date must have the form YYYYMMDDTHHMMSSZ');
-  const [year, month, day, hour, minute, second] = fields as [number, number, number, number, number, number];
+  const fields = AMZ_DATE.exec(value);
+  if (fields === null) return badParameters('X-Amz-Date must have the form YYYYMMDDTHHMMSSZ');
+  const [year, month, day, hour, minute, second] = fields.slice(1).map(Number) as [number, number, number, number, number, number];
   const date = new Date(0);
   // setUTCFullYear, unlike Date.UTC, does not map years 0-99 to 1900-1999.
   date.setUTCFullYear(year, month - 1, day);
@@ -235,7 +259,7 @@ interface Scope {
 }
 
 /** Reads `X-Amz-Credential`: `<access key id>/<YYYYMMDD>/<region>/<service>/aws4_request`. */
-function parseCredential(value: string, xAmzDate: string, options: VerifyOptions): Scope {
+function parseCredential(value: string, xAmzDate: string): Scope {
   const parts = value.split('/');
   const [day, region, service, terminator] = parts.slice(-4) as [string, string, string, string];
   const accessKeyId = parts.slice(0, -4).join('/');
@@ -245,17 +269,11 @@ function parseCredential(value: string, xAmzDate: string, options: VerifyOptions
   if (day !== xAmzDate.slice(0, 8)) badParameters(`the credential date ${day} is not the day of X-Amz-Date ${xAmzDate}`);
   if (!REGION.test(region)) badParameters('the credential region is malformed');
   if (!SERVICE.test(service)) badParameters('the credential service is malformed');
-  if (options.regions !== undefined && !options.regions.includes(region)) {
-    badParameters(`the region '${region}' is not accepted here`);
-  }
-  if (options.services !== undefined && !options.services.includes(service)) {
-    badParameters(`the service '${service}' is not accepted here`);
-  }
   return { accessKeyId, region, service };
 }
 
 /** Reads `X-Amz-SignedHeaders`: lower-case names, sorted, no repeats, `host` among them. */
-function parseSignedHeaders(value: string, options: VerifyOptions): string[] {
+function parseSignedHeaders(value: string): string[] {
   const names = value.split(';');
   for (let i = 0; i < names.length; i++) {
     const name = names[i]!;
@@ -265,9 +283,6 @@ function parseSignedHeaders(value: string, options: VerifyOptions): string[] {
     if (i > 0 && !(names[i - 1]! < name)) badParameters('X-Amz-SignedHeaders must be sorted, without repeats');
   }
   if (!names.includes('host')) badParameters('X-Amz-SignedHeaders must include host');
-  for (const wanted of options.requiredSignedHeaders ?? []) {
-    if (!names.includes(wanted.toLowerCase())) refuse('RequiredHeaderNotSigned', `the header ${wanted} must be signed`);
-  }
   return names;
 }
 
@@ -326,15 +341,68 @@ function checkOptions(options: VerifyOptions): void {
   }
 }
 
-/** Everything checked before the secret is needed; {@link finish} completes the work. */
-interface Parsed {
+/**
+ * What the signed `X-Amz-*` parameters say, read and checked once per distinct set of values: a
+ * gateway sees the same credential, date, validity and session token on URL after URL, and a
+ * 1 KB token costs more to decode than a SHA-256.
+ */
+interface Signing {
+  /** The raw values it was read from, in the order of PARAMETERS. */
+  readonly raw: readonly (string | undefined)[];
   readonly scope: Scope;
   readonly xAmzDate: string;
-  readonly signedAt: Date;
-  readonly expiresAt: Date;
-  readonly signedHeaders: string[];
-  readonly signature: string;
+  /** `X-Amz-Date` in milliseconds: a number, because a remembered Date could be changed by a caller. */
+  readonly signedAt: number;
+  readonly expires: number;
+  /** Frozen: every result shares it. */
+  readonly signedHeaders: readonly string[];
   readonly sessionToken: string | undefined;
+  /** The signed parameters, canonically encoded, with and without the session token. */
+  readonly pairs: QueryPair[];
+  readonly pairsWithoutToken: QueryPair[];
+  /** The same, joined: the canonical query of a URL that carries nothing else. */
+  readonly query: string;
+  readonly queryWithoutToken: string;
+}
+
+let lastSigning: Signing | undefined;
+
+function readSigning(amz: Parameters): Signing {
+  let same = lastSigning !== undefined;
+  for (let i = 0; same && i < SIGNED; i++) same = amz[i] === lastSigning!.raw[i];
+  if (same) return lastSigning!;
+  if (required(amz, AT.algorithm) !== ALGORITHM) badParameters(`X-Amz-Algorithm must be ${ALGORITHM}`);
+  const xAmzDate = required(amz, AT.date);
+  const signedAt = parseAmzDate(xAmzDate);
+  const scope = parseCredential(required(amz, AT.credential), xAmzDate);
+  const expires = required(amz, AT.expires);
+  if (!EXPIRES.test(expires)) badParameters('X-Amz-Expires must be a positive integer number of seconds');
+  const signedHeaders = parseSignedHeaders(required(amz, AT.signedHeaders));
+  const token = amz[AT.token];
+  const raw = amz.slice(0, SIGNED);
+  // PARAMETERS is in canonical order, so the pairs join as they are.
+  const pairs = raw.flatMap((value, i): QueryPair[] => (value === undefined ? [] : [[PARAMETERS[i]!, recode(value, false)]]));
+  const pairsWithoutToken = pairs.filter(([name]) => name !== PARAMETERS[AT.token]);
+  lastSigning = {
+    raw,
+    scope,
+    xAmzDate,
+    signedAt: signedAt.getTime(),
+    expires: Number(expires),
+    signedHeaders: Object.freeze(signedHeaders),
+    sessionToken: token === undefined ? undefined : decodeValue(PARAMETERS[AT.token], token),
+    pairs,
+    pairsWithoutToken,
+    query: canonicalQuery([...pairs]),
+    queryWithoutToken: canonicalQuery([...pairsWithoutToken]),
+  };
+  return lastSigning;
+}
+
+/** Everything checked before the secret is needed; {@link finish} completes the work. */
+interface Parsed {
+  readonly signing: Signing;
+  readonly signature: string;
   /** The canonical request with the token in the canonical query (the default mode). */
   readonly request: string;
   /** The canonical request without the token, when an unsigned token may be accepted. */
@@ -350,29 +418,31 @@ function parse(input: VerifyRequest, options: VerifyOptions): Parsed {
   const url = splitUrl(input.url);
   const header = headerLookup(input.headers);
 
-  const { amz, others } = splitParameters(parseQuery(url.query));
-  if (required(amz, 'X-Amz-Algorithm') !== ALGORITHM) badParameters(`X-Amz-Algorithm must be ${ALGORITHM}`);
-  const xAmzDate = required(amz, 'X-Amz-Date');
-  const signedAt = parseAmzDate(xAmzDate);
-  const scope = parseCredential(required(amz, 'X-Amz-Credential'), xAmzDate, options);
-  const expires = required(amz, 'X-Amz-Expires');
-  if (!EXPIRES.test(expires)) badParameters('X-Amz-Expires must be a positive integer number of seconds');
-  const maxExpiresIn = options.maxExpiresIn ?? MAX_EXPIRES_IN;
-  if (Number(expires) > maxExpiresIn) badParameters(`X-Amz-Expires must be at most ${maxExpiresIn} seconds`);
-  const signedHeaders = parseSignedHeaders(required(amz, 'X-Amz-SignedHeaders'), options);
-  const signature = required(amz, 'X-Amz-Signature');
+  const { amz, others } = splitParameters(url.query);
+  const signing = readSigning(amz);
+  const { scope, xAmzDate, signedAt, signedHeaders } = signing;
+  const signature = required(amz, AT.signature);
   if (!SIGNATURE.test(signature)) badParameters('X-Amz-Signature must be 64 lower-case hex digits');
-  const tokenPair = amz.get('X-Amz-Security-Token');
-  const sessionToken = tokenPair === undefined ? undefined : decodeValue('X-Amz-Security-Token', tokenPair[1]);
+  if (options.regions !== undefined && !options.regions.includes(scope.region)) {
+    badParameters(`the region '${scope.region}' is not accepted here`);
+  }
+  if (options.services !== undefined && !options.services.includes(scope.service)) {
+    badParameters(`the service '${scope.service}' is not accepted here`);
+  }
+  const maxExpiresIn = options.maxExpiresIn ?? MAX_EXPIRES_IN;
+  if (signing.expires > maxExpiresIn) badParameters(`X-Amz-Expires must be at most ${maxExpiresIn} seconds`);
+  for (const wanted of options.requiredSignedHeaders ?? []) {
+    if (!signedHeaders.includes(wanted.toLowerCase())) refuse('RequiredHeaderNotSigned', `the header ${wanted} must be signed`);
+  }
 
   // The clock before the secret: a stale URL never costs a key lookup.
-  const expiresAt = new Date(signedAt.getTime() + Number(expires) * 1000);
+  const expiresAt = signedAt + signing.expires * 1000;
   const nowSecond = Math.floor((options.now ?? new Date()).getTime() / 1000) * 1000;
   const skew = options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
-  if (signedAt.getTime() > nowSecond + skew * 1000) {
+  if (signedAt > nowSecond + skew * 1000) {
     refuse('RequestTimeTooSkewed', `X-Amz-Date ${xAmzDate} is more than ${skew} seconds in the future`);
   }
-  if (nowSecond > expiresAt.getTime()) refuse('AccessDenied', `Request has expired (at ${expiresAt.toISOString()})`);
+  if (nowSecond > expiresAt) refuse('AccessDenied', `Request has expired (at ${new Date(expiresAt).toISOString()})`);
 
   const isS3 = S3_SERVICE.test(scope.service);
   const rules: PathRules = {
@@ -389,21 +459,16 @@ function parse(input: VerifyRequest, options: VerifyOptions): Parsed {
     headers.set(name, value);
   }
 
-  const build = (pairs: QueryPair[]) =>
-    canonicalRequest(method, canonicalUri(wirePath(url.path, rules), rules), canonicalQuery(pairs), canonicalHeaders(headers), payloadHash);
-  const signedPairs = others.concat([...amz.values()].filter((pair) => pair[0] !== 'X-Amz-Signature'));
+  const uri = canonicalUri(wirePath(url.path, rules), rules);
+  const build = (query: string, pairs: QueryPair[]) =>
+    canonicalRequest(method, uri, others.length === 0 ? query : canonicalQuery(others.concat(pairs)), canonicalHeaders(headers), payloadHash);
   return {
-    scope,
-    xAmzDate,
-    signedAt,
-    expiresAt,
-    signedHeaders,
+    signing,
     signature,
-    sessionToken,
-    request: build(signedPairs),
+    request: build(signing.query, signing.pairs),
     requestWithoutToken:
-      tokenPair !== undefined && options.allowUnsignedSessionToken === true
-        ? build(signedPairs.filter((pair) => pair !== tokenPair))
+      signing.sessionToken !== undefined && options.allowUnsignedSessionToken === true
+        ? build(signing.queryWithoutToken, signing.pairsWithoutToken)
         : undefined,
     backend: options.backend ?? defaultBackend(),
   };
@@ -416,28 +481,47 @@ function sameSignature(expected: string, given: string): boolean {
   return difference === 0;
 }
 
+// The key and scope of the last verification: the shared key cache needs a string key built on
+// every lookup, while a gateway verifies one signer's URLs one after another.
+let lastKey: { backend: HashBackend; secret: string; signing: Signing; key: PreparedKey; scope: string } | undefined;
+
+/** The prepared signing key and credential scope for `signing` under `secret`. */
+function keyFor(backend: HashBackend, secret: string, signing: Signing) {
+  if (lastKey?.backend !== backend || lastKey.secret !== secret || lastKey.signing !== signing) {
+    const { xAmzDate, scope } = signing;
+    lastKey = {
+      backend,
+      secret,
+      signing,
+      key: signingKey(backend, secret, xAmzDate.slice(0, 8), scope.region, scope.service),
+      scope: credentialScope(xAmzDate, scope.region, scope.service),
+    };
+  }
+  return lastKey;
+}
+
 /** Signs the canonical request with the secret and compares; tries the unsigned-token form when allowed. */
 function finish(parsed: Parsed, secret: unknown): VerifyResult {
-  if (secret === undefined) refuse('InvalidAccessKeyId', `the access key id ${parsed.scope.accessKeyId} is not known here`);
+  const { signing, backend } = parsed;
+  const { scope, xAmzDate, sessionToken } = signing;
+  if (secret === undefined) refuse('InvalidAccessKeyId', `the access key id ${scope.accessKeyId} is not known here`);
   if (typeof secret !== 'string' || secret === '') refuse('InternalError', 'secretFor returned something other than a non-empty string');
-  const { scope, backend, xAmzDate } = parsed;
-  const key = signingKey(backend, secret, xAmzDate.slice(0, 8), scope.region, scope.service);
-  const scopeText = credentialScope(xAmzDate, scope.region, scope.service);
+  const { key, scope: scopeText } = keyFor(backend, secret, signing);
   const matches = (request: string) =>
     sameSignature(signCanonicalRequest(backend, key, xAmzDate, scopeText, request).signature, parsed.signature);
-  const tokenSigned = parsed.sessionToken !== undefined && matches(parsed.request);
+  const tokenSigned = sessionToken !== undefined && matches(parsed.request);
   const valid =
-    tokenSigned || (parsed.sessionToken === undefined ? matches(parsed.request) : parsed.requestWithoutToken !== undefined && matches(parsed.requestWithoutToken));
+    tokenSigned || (sessionToken === undefined ? matches(parsed.request) : parsed.requestWithoutToken !== undefined && matches(parsed.requestWithoutToken));
   if (!valid) refuse('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided');
   return {
     ok: true,
     accessKeyId: scope.accessKeyId,
     region: scope.region,
     service: scope.service,
-    signedHeaders: parsed.signedHeaders,
-    signedAt: parsed.signedAt,
-    expiresAt: parsed.expiresAt,
-    sessionToken: parsed.sessionToken,
+    signedHeaders: signing.signedHeaders,
+    signedAt: new Date(signing.signedAt),
+    expiresAt: new Date(signing.signedAt + signing.expires * 1000),
+    sessionToken,
     sessionTokenSigned: tokenSigned,
   };
 }
@@ -472,7 +556,7 @@ export async function verifyPresignedUrl(request: VerifyRequest, options: Verify
   }
   let secret: unknown;
   try {
-    secret = await options.secretFor(parsed.scope.accessKeyId);
+    secret = await options.secretFor(parsed.signing.scope.accessKeyId);
   } catch (error) {
     return failure(error, 'secretFor');
   }
@@ -501,7 +585,7 @@ export function verifyPresignedUrlSync(request: VerifyRequest, options: VerifySy
     return failure(error, 'reading the request or the options');
   }
   try {
-    const secret: unknown = options.secretFor(parsed.scope.accessKeyId);
+    const secret: unknown = options.secretFor(parsed.signing.scope.accessKeyId);
     if (typeof (secret as PromiseLike<unknown> | undefined)?.then === 'function') {
       // Nobody awaits it: a rejection must not become an unhandled one, which ends a Node process.
       Promise.resolve(secret).catch(() => {});
