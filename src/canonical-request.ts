@@ -149,6 +149,8 @@ export interface CanonicalHeaders {
   readonly canonical: string;
   /** Lower-case names joined with `;`. */
   readonly signedHeaders: string;
+  /** The same names, as a list. */
+  readonly names: string[];
 }
 
 /**
@@ -159,14 +161,14 @@ export interface CanonicalHeaders {
  * @example
  * ```ts
  * canonicalHeaders(new Map([['x-b', '2'], ['host', 'h']]));
- * // { canonical: 'host:h\nx-b:2\n', signedHeaders: 'host;x-b' }
+ * // { canonical: 'host:h\nx-b:2\n', signedHeaders: 'host;x-b', names: ['host', 'x-b'] }
  * ```
  */
 export function canonicalHeaders(headers: ReadonlyMap<string, string>): CanonicalHeaders {
   const names = [...headers.keys()].sort();
   let canonical = '';
   for (const name of names) canonical += name + ':' + headers.get(name) + '\n';
-  return { canonical, signedHeaders: names.join(';') };
+  return { canonical, signedHeaders: names.join(';'), names };
 }
 
 // fetch upper-cases these methods and sends every other one as written.
@@ -181,6 +183,7 @@ const STANDARD_METHOD = /^(?:DELETE|GET|HEAD|OPTIONS|POST|PUT)$/;
  * ```
  */
 export function httpMethod(method: string): string {
+  if (typeof method === 'string' && STANDARD_METHOD.test(method)) return method;
   if (typeof method !== 'string' || !TOKEN.test(method)) throw new SigV4Error('INVALID_METHOD', 'method must be an HTTP token such as GET');
   const upper = method.toUpperCase();
   return STANDARD_METHOD.test(upper) ? upper : method;

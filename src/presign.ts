@@ -150,7 +150,7 @@ function checkCredentials(credentials: Credentials | undefined): Credentials {
 
 /** An optional boolean option, or its default. */
 const flag = (name: string, value: unknown, fallback: boolean): boolean =>
-  value === undefined ? fallback : check(value, typeof value === 'boolean', 'INVALID_OPTION', `${name} must be true or false`);
+  value === undefined ? fallback : check(value, typeof value === 'boolean', 'INVALID_OPTION', `${name} must be a boolean`);
 
 /** An optional option from a fixed list; the first entry is the default. */
 const oneOf = <T extends string>(name: string, value: unknown, allowed: readonly [T, ...T[]]): T =>
@@ -166,8 +166,8 @@ function fitToCredentials(expiresIn: number, signedAt: number, expiration: Date 
   if (policy === 'clamp' && lifetime >= 1) return lifetime;
   return fail(
     'CREDENTIALS_EXPIRE_TOO_SOON',
-    `the credentials expire at ${expiration.toISOString()}, before the URL would` +
-      (lifetime >= 1 ? `: use expiresIn <= ${lifetime} or credentialExpiry: 'clamp'` : ''),
+    `the credentials expire at ${expiration.toISOString()}, before the URL` +
+      (lifetime >= 1 ? `: use expiresIn <= ${lifetime} or credentialExpiry 'clamp'` : ''),
   );
 }
 
@@ -183,9 +183,9 @@ interface RequestHeaders {
 /** Reads the headers to sign, by the header policy; `host` comes from the URL. */
 function readHeaders(host: string, headers: PresignOptions['headers']): RequestHeaders {
   const result: RequestHeaders = { signed: new Map([['host', host]]), send: {} };
-  const given = headers ?? {};
-  if (typeof given !== 'object') fail('INVALID_OPTION', 'headers must be an object');
-  for (const [rawName, raw] of Object.entries(given)) {
+  if (headers === undefined) return result;
+  if (typeof headers !== 'object' || headers === null) fail('INVALID_OPTION', 'headers must be an object');
+  for (const [rawName, raw] of Object.entries(headers)) {
     if (raw === undefined) continue;
     const name = headerName(rawName);
     const rule = headerRule(name);
@@ -235,7 +235,7 @@ let last: Context | undefined;
 
 function buildContext(options: PresignOptions, inputs: unknown[], date: Date): Context {
   const region = checkRegion(options.region);
-  const service = check<string>(options.service, isText(options.service, SERVICE), 'INVALID_SERVICE', 'service must be a signing name such as s3 or execute-api');
+  const service = check<string>(options.service, isText(options.service, SERVICE), 'INVALID_SERVICE', 'service must be a signing name such as s3');
   const { accessKeyId, secretAccessKey, sessionToken, expiration } = checkCredentials(options.credentials);
   const xAmzDate = amzDate(date);
   const signedAt = Math.floor(date.getTime() / 1000) * 1000;
@@ -332,7 +332,7 @@ export function presignDetailed(options: PresignOptions): PresignResult {
     url: `${url.scheme}://${url.host}${path}?${query}${context.appendedToken}&X-Amz-Signature=${signed.signature}`,
     method,
     headers: headers.send,
-    signedHeaders: canonical.signedHeaders.split(';'),
+    signedHeaders: canonical.names,
     expiresIn: context.expiresIn,
     expiresAt: new Date(context.signedAt + context.expiresIn * 1000),
     canonicalRequest: request,

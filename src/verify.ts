@@ -165,8 +165,6 @@ const AT = { algorithm: 0, credential: 1, date: 2, expires: 3, token: 4, signedH
 const SIGNED = 6; // how many of them are signed
 const LOWER_CASE = PARAMETERS.map((name) => name.toLowerCase());
 
-const isParameter = (name: string) => PARAMETERS.includes(name as (typeof PARAMETERS)[number]);
-
 /** Raw values of the signer's parameters, by index in PARAMETERS. */
 type Parameters = (string | undefined)[];
 
@@ -213,8 +211,9 @@ function splitParameters(query: string): { amz: Parameters; others: QueryPair[] 
       const raw = eq === end ? '' : query.slice(eq + 1, end);
       // A name spelt as the signer writes it is canonical and known already; any other is
       // recoded first, and only one that starts with x or X can be ours under another spelling.
-      const name = isParameter(rawName) ? rawName : recode(rawName, false);
-      let index = PARAMETERS.indexOf(name as (typeof PARAMETERS)[number]);
+      let index = PARAMETERS.indexOf(rawName as (typeof PARAMETERS)[number]);
+      const name = index < 0 ? recode(rawName, false) : rawName;
+      if (index < 0) index = PARAMETERS.indexOf(name as (typeof PARAMETERS)[number]);
       if (index < 0 && (name.charCodeAt(0) | 0x20) === 0x78) {
         index = LOWER_CASE.indexOf(name.toLowerCase());
         if (index >= 0) badParameters(`${name} must be spelt ${PARAMETERS[index]}`);
@@ -421,7 +420,8 @@ function parse(input: VerifyRequest, options: VerifyOptions): Parsed {
   const { amz, others } = splitParameters(url.query);
   const signing = readSigning(amz);
   const { scope, xAmzDate, signedAt, signedHeaders } = signing;
-  const signature = required(amz, AT.signature);
+  // Read raw: 64 lower-case hex digits need no decoding, and no other spelling is accepted.
+  const signature = amz[AT.signature] ?? badParameters('X-Amz-Signature is missing: this is not a SigV4 presigned URL');
   if (!SIGNATURE.test(signature)) badParameters('X-Amz-Signature must be 64 lower-case hex digits');
   if (options.regions !== undefined && !options.regions.includes(scope.region)) {
     badParameters(`the region '${scope.region}' is not accepted here`);
@@ -460,8 +460,9 @@ function parse(input: VerifyRequest, options: VerifyOptions): Parsed {
   }
 
   const uri = canonicalUri(wirePath(url.path, rules), rules);
+  const canonical = canonicalHeaders(headers);
   const build = (query: string, pairs: QueryPair[]) =>
-    canonicalRequest(method, uri, others.length === 0 ? query : canonicalQuery(others.concat(pairs)), canonicalHeaders(headers), payloadHash);
+    canonicalRequest(method, uri, others.length === 0 ? query : canonicalQuery(others.concat(pairs)), canonical, payloadHash);
   return {
     signing,
     signature,
