@@ -163,7 +163,14 @@ export function recode(value: string, keepSlash: boolean): string {
   return out;
 }
 
-/** Lower-case hex of `bytes`, as SigV4 writes digests and signatures. */
+/**
+ * Lower-case hex of `bytes`, as SigV4 writes digests and signatures.
+ *
+ * @example
+ * ```ts
+ * toHex(Uint8Array.of(0x0a, 0xff)); // '0aff'
+ * ```
+ */
 export function toHex(bytes: Uint8Array): string {
   let out = '';
   for (const b of bytes) out += HEX[b];
