@@ -452,9 +452,10 @@ function parse(input: VerifyRequest, options: VerifyOptions): Parsed {
   const headers = new Map<string, string>();
   let payloadHash = options.payloadHash ?? (isS3 ? 'UNSIGNED-PAYLOAD' : EMPTY_SHA256);
   for (const name of signedHeaders) {
-    const raw = name === 'host' ? (header('host') ?? url.host) : header(name);
-    if (raw === undefined) refuse('SignatureDoesNotMatch', `the signed header ${name} is missing from the request`);
-    const value = headerValue(name, raw);
+    const raw = header(name);
+    if (raw === undefined && name !== 'host') refuse('SignatureDoesNotMatch', `the signed header ${name} is missing from the request`);
+    // Without a Host header the URL's host is used, which splitUrl has already checked.
+    const value = raw === undefined ? url.host : headerValue(name, raw);
     if (headerRule(name) === 'sign-as-payload-hash') payloadHash = value;
     headers.set(name, value);
   }
@@ -508,11 +509,12 @@ function finish(parsed: Parsed, secret: unknown): VerifyResult {
   if (secret === undefined) refuse('InvalidAccessKeyId', `the access key id ${scope.accessKeyId} is not known here`);
   if (typeof secret !== 'string' || secret === '') refuse('InternalError', 'secretFor returned something other than a non-empty string');
   const { key, scope: scopeText } = keyFor(backend, secret, signing);
-  const matches = (request: string) =>
-    sameSignature(signCanonicalRequest(backend, key, xAmzDate, scopeText, request).signature, parsed.signature);
-  const tokenSigned = sessionToken !== undefined && matches(parsed.request);
+  const matches = sameSignature(signCanonicalRequest(backend, key, xAmzDate, scopeText, parsed.request).signature, parsed.signature);
+  // A token that the signature does not cover may still be accepted, when the options allow it.
   const valid =
-    tokenSigned || (sessionToken === undefined ? matches(parsed.request) : parsed.requestWithoutToken !== undefined && matches(parsed.requestWithoutToken));
+    matches ||
+    (parsed.requestWithoutToken !== undefined &&
+      sameSignature(signCanonicalRequest(backend, key, xAmzDate, scopeText, parsed.requestWithoutToken).signature, parsed.signature));
   if (!valid) refuse('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided');
   return {
     ok: true,
@@ -523,7 +525,7 @@ function finish(parsed: Parsed, secret: unknown): VerifyResult {
     signedAt: new Date(signing.signedAt),
     expiresAt: new Date(signing.signedAt + signing.expires * 1000),
     sessionToken,
-    sessionTokenSigned: tokenSigned,
+    sessionTokenSigned: sessionToken !== undefined && matches,
   };
 }
 
