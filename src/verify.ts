@@ -294,9 +294,11 @@ function isHeaderName(name: string): boolean {
   }
 }
 
+const noHeaders = () => undefined;
+
 /** Reads request headers into a case-insensitive lookup; repeated names are joined with `,`. */
 function headerLookup(headers: VerifyHeaders | undefined): (name: string) => string | undefined {
-  if (headers === undefined) return () => undefined;
+  if (headers === undefined) return noHeaders;
   if (typeof headers !== 'object' || headers === null) return refuse('InvalidRequest', 'headers must be an object or a Headers');
   if (typeof headers.get === 'function') {
     const instance = headers as Pick<Headers, 'get'>;
