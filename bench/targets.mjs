@@ -38,26 +38,26 @@ const KNOWN_MISSES = {
   nodeVsAws4: {
     ciLimit: 2.8,
     why:
-      'not met (3.2–3.6× here): 4× aws4 is 3.3 µs, and one SHA-256 plus one HMAC on node:crypto ' +
+      'not met (2.7–3.6× across runs here): 4× aws4 is 3.3 µs, and one SHA-256 plus one HMAC on node:crypto ' +
       'already cost 2.3 µs (1.7 µs of it creating the Hmac object); the engine spends about 1 µs more',
   },
   nodeVsFloor: {
     ciLimit: 2.3,
     why:
-      'not met (1.7–1.9× here): hashing the canonical request as it is built costs 0.2 µs more than ' +
+      'not met (1.7–2.2× across runs here): hashing the canonical request as it is built costs 0.2 µs more than ' +
       'the floor hashing a ready string, and splitting, encoding and assembling cost about 1 µs',
   },
   verifyNode: {
     ciLimit: 2.0,
     why:
-      'not met (about 1.6× here): a verify splits and checks the X-Amz-* parameters and compares ' +
+      'not met in every run (1.1–1.7× here, depending on what else the process has loaded): a verify splits and checks the X-Amz-* parameters and compares ' +
       'the signature, where a presign reuses its cached context; with node:crypto the hashing is ' +
       'only 2.5 µs of 4, so that work shows (in pure JS it is 1.2×)',
   },
   tokenPureJs: {
     ciLimit: 2.0,
     why:
-      'not met (about 1.65×), and out of reach by construction: the 740-character token makes the ' +
+      'not met (1.6–1.7×), and out of reach by construction: the 740-character token makes the ' +
       'canonical request 18 SHA-256 blocks instead of 5, and the @noble floor itself grows 1.8×',
   },
 };
