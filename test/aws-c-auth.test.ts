@@ -8,33 +8,23 @@ import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { pureJsBackend, presignDetailed, type PresignOptions } from '../src/index.js';
 import { nodeBackend } from '../src/node.js';
-import { caseDirs, decodedParams, parseRequest, read, readJson, requireVectors } from './support/shared-vectors.js';
-
-interface Context {
-  credentials: { access_key_id: string; secret_access_key: string; token?: string };
-  expiration_in_seconds: number;
-  normalize: boolean;
-  region: string;
-  service: string;
-  sign_body: boolean;
-  timestamp: string;
-  omit_session_token?: boolean;
-}
-
-/**
- * These three request files give a raw path (a literal space, or UTF-8) that upstream encodes
- * once; their request line is not wire form, which is why smithy-rs skips them. We map them
- * honestly: the raw path, encoded once, is `uriEscapePath: false` with the raw path. The
- * engine's rule (a wire path is encoded a second time) is not bent to pass them.
- */
-const RAW_PATH_CASES = new Set(['get-space-normalized', 'get-space-unnormalized', 'get-utf8']);
+import {
+  caseDirs,
+  decodedParams,
+  parseRequest,
+  RAW_PATH_CASES,
+  read,
+  readJson,
+  requireVectors,
+  type AwsCAuthContext,
+} from './support/shared-vectors.js';
 
 const run = requireVectors();
 const cases = caseDirs('aws-c-auth/v4', () => 'context.json');
 
 /** Builds the engine's options from an aws-c-auth case. */
 function optionsFor(name: string): PresignOptions {
-  const context = readJson<Context>('aws-c-auth/v4', name, 'context.json');
+  const context = readJson<AwsCAuthContext>('aws-c-auth/v4', name, 'context.json');
   const request = parseRequest(read('aws-c-auth/v4', name, 'request.txt'));
   const headers: Record<string, string[]> = {};
   let host = '';
@@ -58,6 +48,8 @@ function optionsFor(name: string): PresignOptions {
     headers,
     // sign_body: the payload hash is the body's SHA-256, computed here by node:crypto.
     payloadHash: context.sign_body ? createHash('sha256').update(request.body).digest('hex') : undefined,
+    // get-space-* and get-utf8 give a raw path that upstream encodes once: mapped as the raw path
+    // with uriEscapePath false, not by bending the double-encoding rule (see RAW_PATH_CASES).
     uriEscapePath: !RAW_PATH_CASES.has(name),
     normalizePath: context.normalize,
     sessionTokenMode: context.omit_session_token ? 'appended' : 'signed',

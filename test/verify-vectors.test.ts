@@ -7,21 +7,15 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { verifyPresignedUrlSync, type VerifyRequest, type VerifySyncOptions } from '../src/index.js';
-import { caseDirs, parseRequest, read, readJson, requireVectors } from './support/shared-vectors.js';
-
-interface Context {
-  credentials: { access_key_id: string; secret_access_key: string; token?: string };
-  expiration_in_seconds: number;
-  normalize: boolean;
-  region: string;
-  service: string;
-  sign_body: boolean;
-  timestamp: string;
-  omit_session_token?: boolean;
-}
-
-/** Request files whose path is raw text (a space, UTF-8) that upstream encoded once (see aws-c-auth.test.ts). */
-const RAW_PATH_CASES = new Set(['get-space-normalized', 'get-space-unnormalized', 'get-utf8']);
+import {
+  caseDirs,
+  parseRequest,
+  RAW_PATH_CASES,
+  read,
+  readJson,
+  requireVectors,
+  type AwsCAuthContext,
+} from './support/shared-vectors.js';
 
 const run = requireVectors();
 const cases = caseDirs('aws-c-auth/v4', () => 'context.json');
@@ -33,7 +27,7 @@ interface Case {
 }
 
 function awsCase(name: string): Case {
-  const context = readJson<Context>('aws-c-auth/v4', name, 'context.json');
+  const context = readJson<AwsCAuthContext>('aws-c-auth/v4', name, 'context.json');
   const signed = parseRequest(read('aws-c-auth/v4', name, 'query-signed-request.txt'));
   const headers: Record<string, string[]> = {};
   for (const [rawName, value] of signed.headers) (headers[rawName.toLowerCase()] ??= []).push(value);
@@ -70,7 +64,7 @@ describe.runIf(run)('verifies URLs signed by AWS (aws-c-auth v4, query mode)', (
     const { request, options, signature } = awsCase(name);
     const result = verifyPresignedUrlSync(request, options);
     expect(result).toMatchObject({ ok: true, accessKeyId: 'AKIDEXAMPLE', region: 'us-east-1', service: 'service' });
-    const context = readJson<Context>('aws-c-auth/v4', name, 'context.json');
+    const context = readJson<AwsCAuthContext>('aws-c-auth/v4', name, 'context.json');
     if (result.ok) {
       expect(result.sessionToken).toBe(context.credentials.token);
       expect(result.sessionTokenSigned).toBe(context.credentials.token !== undefined && !context.omit_session_token);
