@@ -7,6 +7,7 @@ import { createHash, createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { toHex } from '../src/encoding.js';
+import { nodeBackend } from '../src/node.js';
 import { hmac, hmacKey, sha256 } from '../src/sha256.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -64,6 +65,20 @@ describe('HMAC-SHA256', () => {
         const prepared = hmacKey(key);
         for (const message of messages) {
           expect(toHex(hmac(prepared, message))).toBe(createHmac('sha256', key).update(message).digest('hex'));
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('node:crypto backend HMAC (two one-shot hashes over prepared pads)', () => {
+  test('agrees with createHmac for any key and any UTF-8 message, including long ones', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 150 }), fc.array(fc.string({ unit: 'grapheme', maxLength: 600 }), { minLength: 1, maxLength: 3 }), (key, messages) => {
+        const prepared = nodeBackend.prepareKey(key);
+        for (const message of messages) {
+          expect(nodeBackend.hmacHex(prepared, message)).toBe(createHmac('sha256', key).update(message).digest('hex'));
         }
       }),
       { numRuns: 1000 },
