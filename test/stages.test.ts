@@ -118,6 +118,9 @@ describe('splitUrl', () => {
     ['https://h:99999/', 'port out of range'],
     ['https://h/a\nb', 'newline'],
     ['https://h/a\tb', 'tab'],
+    ['https://h/a?b=c\nd', 'newline in the query'],
+    ['https://h/a?b=c#d', 'fragment after the query'],
+    ['https://h/a?b=\u007f', 'DEL in the query'],
     ['https://h%41/', 'escaped host'],
   ])('rejects %s (%s)', (url) => {
     expect(() => splitUrl(url)).toThrow(expect.objectContaining({ code: 'INVALID_URL' }));

@@ -235,6 +235,47 @@ describe('tampering: any single change to a signed part is refused', () => {
   });
 });
 
+describe('the remembered query gives the same answers as a fresh read', () => {
+  // The verifier keeps the last query it read, keyed on the text before the final 64 characters.
+  // A URL that shares that text but ends in anything else must get exactly the answer a verifier
+  // that never saw the first URL gives.
+  const signed = sign({
+    url: 'https://bucket.s3.us-east-1.amazonaws.com/k?x-id=GetObject',
+    credentials: { accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET, sessionToken: 'tok+en/=' },
+  });
+  const unrelated = sign({ url: 'https://other.example.com/unrelated', expiresIn: 60 });
+  const prefix = signed.url.slice(0, -64);
+  const tailPiece = fc.oneof(
+    fc.constantFrom(...'0123456789abcdefABCDEFxyz&=%#?/ \t\n'),
+    fc.constantFrom('&X-Amz-Date=20260301T120000Z', '&X-Amz-Signature=', '&X-Amz-Expires=1', '%41', '&x-amz-date=1'),
+  );
+  const tail = fc.oneof(
+    fc.array(tailPiece, { maxLength: 70 }).map((pieces) => pieces.join('')),
+    fc.stringMatching(/^[0-9a-f]{64}$/),
+  );
+
+  test('5,000 endings of a remembered query: warm and cold results are equal', () => {
+    expect(accept(requestFor(signed)).ok).toBe(true);
+    fc.assert(
+      fc.property(tail, (ending) => {
+        const request = { ...requestFor(signed), url: prefix + ending };
+        accept(requestFor(signed)); // warm: the query just read is the one this request extends
+        const warm = accept(request);
+        accept(requestFor(unrelated)); // cold: the last query read is another one
+        const cold = accept(request);
+        expect(warm).toEqual(cold);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  test('a new signature on the remembered text is checked, not assumed', () => {
+    expect(accept(requestFor(signed)).ok).toBe(true);
+    const flipped = prefix + signed.signature.replace(/^./, (c) => (c === '0' ? '1' : '0'));
+    expect(accept({ ...requestFor(signed), url: flipped })).toMatchObject({ ok: false, code: 'SignatureDoesNotMatch' });
+  });
+});
+
 describe('the validity window', () => {
   const signed = sign({ url: 'https://bucket.s3.amazonaws.com/k', expiresIn: 3600 });
   const at = (seconds: number, options: Partial<VerifySyncOptions> = {}) =>
@@ -411,6 +452,8 @@ describe('never throws, never leaks', () => {
     ['no url', { method: 'GET' }, 'InvalidRequest'],
     ['a relative url', { method: 'GET', url: '/k?X-Amz-Signature=0' }, 'InvalidRequest'],
     ['a url with a control character', { method: 'GET', url: signed.url.replace('/k', '/k\n') }, 'InvalidRequest'],
+    ['a query with a control character', { method: 'GET', url: signed.url.replace('X-Amz-Date', 'X-Amz-Date\t') }, 'InvalidRequest'],
+    ['a query with a fragment', { method: 'GET', url: signed.url.replace('X-Amz-Date', '#X-Amz-Date') }, 'InvalidRequest'],
     ['headers that are a number', { method: 'GET', url: signed.url, headers: 5 }, 'InvalidRequest'],
     ['a header value that is an object', { method: 'GET', url: signed.url, headers: { host: {} } }, 'InvalidRequest'],
     ['a host header with CR LF', { method: 'GET', url: signed.url, headers: { host: 'a\r\nb' } }, 'InvalidRequest'],
