@@ -13,8 +13,10 @@ import { createHmac, hash } from 'node:crypto';
 import type { HashBackend, PreparedKey } from './hash.js';
 
 interface NodeKey extends PreparedKey {
-  /** K ⊕ ipad: the block the inner hash starts with. */
-  readonly inner: Buffer;
+  /** K ⊕ ipad, then room for the message: the inner hash's input, grown when a message needs it. */
+  input: Buffer;
+  /** `input` up to the end of the last message: reused while messages keep their length (a string to sign does). */
+  view: Buffer;
   /** K ⊕ opad, then room for the inner digest: the outer hash's whole input. */
   readonly outer: Buffer;
 }
@@ -22,30 +24,34 @@ interface NodeKey extends PreparedKey {
 /** Computes the two padded key blocks of RFC 2104 once per key. */
 function prepareKey(bytes: Uint8Array): NodeKey {
   const key = bytes.length > 64 ? hash('sha256', bytes, 'buffer') : bytes;
-  const inner = Buffer.alloc(64, 0x36);
+  const input = Buffer.alloc(256, 0x36);
   const outer = Buffer.alloc(96, 0x5c);
   for (let i = 0; i < key.length; i++) {
-    inner[i]! ^= key[i]!;
+    input[i]! ^= key[i]!;
     outer[i]! ^= key[i]!;
   }
-  return { bytes, inner, outer };
+  return { bytes, input, view: input.subarray(0, 0), outer };
 }
-
-// The inner hash's input is assembled here: K ⊕ ipad, then the message. Reused across calls,
-// since signing is synchronous and an allocation per call costs more than the copy.
-let scratch = Buffer.alloc(1024);
 
 /**
  * HMAC-SHA256 as RFC 2104 defines it, H(K ⊕ opad ‖ H(K ⊕ ipad ‖ m)), with two one-shot
- * `crypto.hash` calls over prepared buffers: about 20% faster than creating an Hmac object.
+ * `crypto.hash` calls over the key's own prepared buffers: no Hmac object, no Buffer per call
+ * (the inner digest comes back as a latin1 string, which costs far less to make than a Buffer).
+ * About twice as fast as `createHmac`.
  */
-function hmacHex(key: PreparedKey, data: string): string {
-  const { inner, outer } = key as NodeKey;
-  if (scratch.length < 64 + 3 * data.length) scratch = Buffer.alloc(64 + 3 * data.length);
-  inner.copy(scratch);
-  const length = 64 + scratch.write(data, 64);
-  hash('sha256', scratch.subarray(0, length), 'buffer').copy(outer, 64);
-  return hash('sha256', outer, 'hex');
+function hmacHex(prepared: PreparedKey, data: string): string {
+  const key = prepared as NodeKey;
+  if (key.input.length < 64 + 3 * data.length) {
+    const input = Buffer.alloc(64 + 3 * data.length);
+    key.input.copy(input, 0, 0, 64);
+    key.input = input;
+    key.view = input.subarray(0, 0); // the old view is over the old buffer
+  }
+  const length = 64 + key.input.write(data, 64);
+  if (key.view.length !== length) key.view = key.input.subarray(0, length);
+  // Node documents any Buffer encoding for the digest; @types/node lists only the text ones.
+  key.outer.write(hash('sha256', key.view, 'latin1' as 'hex'), 64, 'latin1');
+  return hash('sha256', key.outer, 'hex');
 }
 
 /** Native backend for Node (and Bun and Deno, which implement node:crypto). */

@@ -72,7 +72,7 @@ describe('HMAC-SHA256', () => {
   });
 });
 
-describe('node:crypto backend HMAC (two one-shot hashes over prepared pads)', () => {
+describe('node:crypto backend HMAC (two one-shot hashes over the key\'s prepared buffers)', () => {
   test('agrees with createHmac for any key and any UTF-8 message, including long ones', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 150 }), fc.array(fc.string({ unit: 'grapheme', maxLength: 600 }), { minLength: 1, maxLength: 3 }), (key, messages) => {
@@ -83,5 +83,15 @@ describe('node:crypto backend HMAC (two one-shot hashes over prepared pads)', ()
       }),
       { numRuns: 1000 },
     );
+  });
+
+  test('a prepared key reused across messages of equal, growing and shrinking length', () => {
+    const key = new Uint8Array(32).fill(7);
+    const prepared = nodeBackend.prepareKey(key);
+    // 'é' × 50 and 'x' × 100 are both 100 bytes, but only the second outgrows the first buffer.
+    const messages = ['é'.repeat(50), 'x'.repeat(100), 'a'.repeat(10), 'b'.repeat(10), 'c'.repeat(300), 'd'.repeat(300), '', 'f'];
+    for (const message of messages) {
+      expect(nodeBackend.hmacHex(prepared, message)).toBe(createHmac('sha256', key).update(message).digest('hex'));
+    }
   });
 });
