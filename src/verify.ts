@@ -22,6 +22,7 @@
  */
 import {
   canonicalHeaders,
+  type CanonicalHeaders,
   canonicalQuery,
   canonicalRequest,
   canonicalUri,
@@ -146,7 +147,8 @@ export type VerifyResult = VerifySuccess | VerifyFailure;
 /** The default of {@link VerifyOptions.clockSkewSeconds}. */
 export const DEFAULT_CLOCK_SKEW_SECONDS = 300;
 
-const SIGNATURE = /^[0-9a-f]{64}$/;
+// Lower-case hex digits; the length is checked apart (cheaper than a pattern that counts to 64).
+const HEX = /^[0-9a-f]*$/;
 // What splitUrl allows in a query: anything but '#', a C0 control character or DEL.
 const QUERY_TEXT = /^[^#\u0000-\u001f\u007f]*$/;
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
@@ -400,14 +402,14 @@ function readQuery(query: string): { signing: Signing; signature: string } {
   const prefixLength = query.length - 64;
   if (lastQuery !== undefined && lastQuery.prefix.length === prefixLength && query.slice(0, prefixLength) === lastQuery.prefix) {
     const signature = query.slice(prefixLength);
-    if (SIGNATURE.test(signature)) return { signing: lastQuery.signing, signature };
+    if (HEX.test(signature)) return { signing: lastQuery.signing, signature };
   }
   if (!QUERY_TEXT.test(query)) refuse('InvalidRequest', 'the query must hold no fragment and no control character');
   const { amz, others } = splitParameters(query);
   const signing = readSigning(amz, others);
   // Read raw: 64 lower-case hex digits need no decoding, and no other spelling is accepted.
   const signature = amz[AT.signature] ?? badParameters('X-Amz-Signature is missing: this is not a SigV4 presigned URL');
-  if (!SIGNATURE.test(signature)) badParameters('X-Amz-Signature must be 64 lower-case hex digits');
+  if (signature.length !== 64 || !HEX.test(signature)) badParameters('X-Amz-Signature must be 64 lower-case hex digits');
   if (query.endsWith('X-Amz-Signature=' + signature)) lastQuery = { prefix: query.slice(0, prefixLength), signing };
   return { signing, signature };
 }
@@ -421,6 +423,17 @@ interface Parsed {
   /** The canonical request without the token, when an unsigned token may be accepted. */
   readonly requestWithoutToken: string | undefined;
   readonly backend: HashBackend;
+}
+
+/** The canonical headers of the last request: a gateway sees the same host (and the same signed values) again and again. */
+let lastHeaders: { readonly names: readonly string[]; readonly values: readonly string[]; readonly block: CanonicalHeaders } | undefined;
+
+/** The canonical headers for these signed names and canonical values, built once while they stay the same. */
+function headerBlock(names: readonly string[], values: readonly string[]): CanonicalHeaders {
+  let same = lastHeaders?.names === names;
+  for (let i = 0; same && i < values.length; i++) same = values[i] === lastHeaders!.values[i];
+  if (!same) lastHeaders = { names, values, block: canonicalHeaders(new Map(names.map((name, i) => [name, values[i]!]))) };
+  return lastHeaders!.block;
 }
 
 /** Checks the request's shape, parameters, scope and clock, and builds its canonical request. */
@@ -464,19 +477,18 @@ function parse(input: VerifyRequest, options: VerifyOptions): Parsed {
     uriEscapePath: options.uriEscapePath ?? !isS3,
     normalizePath: options.normalizePath ?? !isS3,
   };
-  const headers = new Map<string, string>();
   let payloadHash = options.payloadHash ?? (isS3 ? 'UNSIGNED-PAYLOAD' : EMPTY_SHA256);
-  for (const name of signedHeaders) {
+  const values = signedHeaders.map((name) => {
     const raw = header(name);
     if (raw === undefined && name !== 'host') refuse('SignatureDoesNotMatch', `the signed header ${name} is missing from the request`);
     // Without a Host header the URL's host is used, which splitUrl has already checked.
     const value = raw === undefined ? url.host : headerValue(name, raw);
     if (headerRule(name) === 'sign-as-payload-hash') payloadHash = value;
-    headers.set(name, value);
-  }
+    return value;
+  });
 
   const uri = canonicalUri(wirePath(url.path, rules), rules);
-  const canonical = canonicalHeaders(headers);
+  const canonical = headerBlock(signedHeaders, values);
   return {
     signing,
     signature,
