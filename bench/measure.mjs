@@ -26,6 +26,12 @@ export function median(values) {
  */
 export async function measureInterleaved(tasks, { rounds, msPerRound, onRound = () => {} }) {
   const options = {
+    // No collection before a measurement. Without --expose-gc, mitata's stand-in for one is a
+    // 1 GiB allocation; on a heap full of aws4fetch's promises and buffers that slowed the next
+    // contender by up to 20% (verify 3.3 -> 3.85 µs) and made results depend on task order. A
+    // real collection (--expose-gc) is no better: it costs aws4 30% for the next 60 ms while V8
+    // re-optimises. So each task runs on the heap as it finds it, as in a server.
+    gc: false,
     min_cpu_time: msPerRound * 1e6,
     // 32 calls per sample instead of 4096 keep a fast contender's sample well under a scheduler
     // time slice, so the per-round median skips the samples that another process interrupted.
