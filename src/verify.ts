@@ -299,6 +299,7 @@ function isHeaderName(name: string): boolean {
 }
 
 const noHeaders = () => undefined;
+const NONE: readonly string[] = [];
 
 /** Reads request headers into a case-insensitive lookup; repeated names are joined with `,`. */
 function headerLookup(headers: VerifyHeaders | undefined): (name: string) => string | undefined {
@@ -338,11 +339,14 @@ function checkOptions(options: VerifyOptions): void {
   if (payloadHash !== undefined && !(typeof payloadHash === 'string' && PAYLOAD_HASH.test(payloadHash))) {
     badOptions('payloadHash must be 64 lower-case hex digits or a keyword such as UNSIGNED-PAYLOAD');
   }
-  for (const list of ['regions', 'services', 'requiredSignedHeaders'] as const) {
-    const value = options[list];
-    if (value !== undefined && !(Array.isArray(value) && value.every((item) => typeof item === 'string'))) {
-      badOptions(`${list} must be an array of strings`);
-    }
+  checkList('regions', options.regions);
+  checkList('services', options.services);
+  checkList('requiredSignedHeaders', options.requiredSignedHeaders);
+}
+
+function checkList(name: string, value: unknown): void {
+  if (value !== undefined && !(Array.isArray(value) && value.every((item) => typeof item === 'string'))) {
+    badOptions(`${name} must be an array of strings`);
   }
 }
 
@@ -361,6 +365,8 @@ interface Signing {
   /** Frozen: every result shares it. */
   readonly signedHeaders: readonly string[];
   readonly sessionToken: string | undefined;
+  /** Whether the service follows S3's path rules and payload default. */
+  readonly isS3: boolean;
   /** The canonical query, with and without the session token. */
   readonly query: string;
   readonly queryWithoutToken: string;
@@ -386,6 +392,7 @@ function readSigning(amz: Parameters, others: QueryPair[]): Signing {
     expires: Number(expires),
     signedHeaders: Object.freeze(signedHeaders),
     sessionToken: token === undefined ? undefined : decodeValue(PARAMETERS[AT.token], token),
+    isS3: S3_SERVICE.test(scope.service),
     query: join(pairs),
     queryWithoutToken: join(pairsWithoutToken),
   };
@@ -459,7 +466,7 @@ function parse(input: VerifyRequest, options: VerifyOptions): Parsed {
   }
   const maxExpiresIn = options.maxExpiresIn ?? MAX_EXPIRES_IN;
   if (signing.expires > maxExpiresIn) badParameters(`X-Amz-Expires must be at most ${maxExpiresIn} seconds`);
-  for (const wanted of options.requiredSignedHeaders ?? []) {
+  for (const wanted of options.requiredSignedHeaders ?? NONE) {
     if (!signedHeaders.includes(wanted.toLowerCase())) refuse('RequiredHeaderNotSigned', `the header ${wanted} must be signed`);
   }
 
@@ -472,7 +479,7 @@ function parse(input: VerifyRequest, options: VerifyOptions): Parsed {
   }
   if (nowSecond > expiresAt) refuse('AccessDenied', `Request has expired (at ${new Date(expiresAt).toISOString()})`);
 
-  const isS3 = S3_SERVICE.test(scope.service);
+  const { isS3 } = signing;
   const rules: PathRules = {
     uriEscapePath: options.uriEscapePath ?? !isS3,
     normalizePath: options.normalizePath ?? !isS3,
