@@ -84,7 +84,7 @@ for (const id of ids) {
   const columns = [];
   for (const backend of [nodeBackend, pureJsBackend]) {
     const column = [];
-    for (const [name, run] of stages(workload, backend)) column.push([name, (await measure(run, { min_cpu_time: 150e6, batch_samples: 32 })).p50]);
+    for (const [name, run] of stages(workload, backend)) column.push([name, (await measure(run, { min_cpu_time: 150e6, batch_samples: 32, gc: false })).p50]);
     columns.push(column);
   }
   console.log(`\n### Stages of one presign: ${workload.title}\n`);
