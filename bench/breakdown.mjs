@@ -45,7 +45,10 @@ function stages(workload, backend) {
   const amzParameters = () => {
     const pairs = [
       ['X-Amz-Algorithm', 'AWS4-HMAC-SHA256'],
-      ['X-Amz-Credential', `${uriEncode(options.credentials.accessKeyId, false)}%2F20240315%2F${REGION}%2Fs3%2Faws4_request`],
+      [
+        'X-Amz-Credential',
+        `${uriEncode(options.credentials.accessKeyId, false)}%2F20240315%2F${REGION}%2Fs3%2Faws4_request`,
+      ],
       ['X-Amz-Date', AMZ_DATE],
       ['X-Amz-Expires', '3600'],
       ['X-Amz-SignedHeaders', 'host'],
@@ -61,20 +64,33 @@ function stages(workload, backend) {
   const signature = backend.hmacHex(key, toSign);
   const presigned = presign(options);
   const secrets = new Map([[options.credentials.accessKeyId, SECRET_ACCESS_KEY]]);
-  const verifyOptions = { secretFor: (id) => secrets.get(id), now: new Date(options.signingDate.getTime() + 60_000), backend };
+  const verifyOptions = {
+    secretFor: (id) => secrets.get(id),
+    now: new Date(options.signingDate.getTime() + 60_000),
+    backend,
+  };
   return [
     ['splitUrl (URL into scheme, host, path, query)', () => splitUrl(options.url)],
     ['wirePath (S3: re-encode the path canonically)', () => wirePath(url.path, S3_RULES)],
     ['canonicalHeaders (host only)', () => canonicalHeaders(new Map([['host', url.host]]))],
     ['X-Amz-* pairs + canonicalQuery (sort, join)', () => canonicalQuery(amzParameters())],
-    ['canonicalRequest (join six parts)', () => canonicalRequest('GET', canonicalUri(path, S3_RULES), query, canonical, 'UNSIGNED-PAYLOAD')],
+    [
+      'canonicalRequest (join six parts)',
+      () => canonicalRequest('GET', canonicalUri(path, S3_RULES), query, canonical, 'UNSIGNED-PAYLOAD'),
+    ],
     ['sha256Hex (canonical request)', () => backend.sha256Hex(request)],
-    ['credentialScope + stringToSign', () => stringToSign(AMZ_DATE, credentialScope(AMZ_DATE, REGION, 's3'), 'f'.repeat(64))],
+    [
+      'credentialScope + stringToSign',
+      () => stringToSign(AMZ_DATE, credentialScope(AMZ_DATE, REGION, 's3'), 'f'.repeat(64)),
+    ],
     ['signingKey (cache hit)', () => signingKey(backend, SECRET_ACCESS_KEY, '20240315', REGION, 's3')],
     ['hmacHex (string to sign)', () => backend.hmacHex(key, toSign)],
     ['assemble the URL string', () => `https://${url.host}${path}?${query}&X-Amz-Signature=${signature}`],
     ['= presign() in total', () => presign(options)],
-    ['verifyPresignedUrlSync() of that URL', () => verifyPresignedUrlSync({ method: 'GET', url: presigned }, verifyOptions)],
+    [
+      'verifyPresignedUrlSync() of that URL',
+      () => verifyPresignedUrlSync({ method: 'GET', url: presigned }, verifyOptions),
+    ],
   ];
 }
 
@@ -84,7 +100,8 @@ for (const id of ids) {
   const columns = [];
   for (const backend of [nodeBackend, pureJsBackend]) {
     const column = [];
-    for (const [name, run] of stages(workload, backend)) column.push([name, (await measure(run, { min_cpu_time: 150e6, batch_samples: 32, gc: false })).p50]);
+    for (const [name, run] of stages(workload, backend))
+      column.push([name, (await measure(run, { min_cpu_time: 150e6, batch_samples: 32, gc: false })).p50]);
     columns.push(column);
   }
   console.log(`\n### Stages of one presign: ${workload.title}\n`);
@@ -95,11 +112,15 @@ for (const id of ids) {
     const pureJsNs = columns[1][i][1];
     if (name.startsWith('=')) {
       console.log(`| sum of the stages above | ${(sum[0] / 1000).toFixed(2)} | ${(sum[1] / 1000).toFixed(2)} |`);
-      console.log(`| validation, options, allocation (total − sum) | ${((nodeNs - sum[0]) / 1000).toFixed(2)} | ${((pureJsNs - sum[1]) / 1000).toFixed(2)} |`);
+      console.log(
+        `| validation, options, allocation (total − sum) | ${((nodeNs - sum[0]) / 1000).toFixed(2)} | ${((pureJsNs - sum[1]) / 1000).toFixed(2)} |`,
+      );
     } else if (!name.startsWith('verify')) {
       sum[0] += nodeNs;
       sum[1] += pureJsNs;
     }
-    console.log(`| ${name.startsWith('=') || name.startsWith('verify') ? `**${name}**` : name} | ${(nodeNs / 1000).toFixed(2)} | ${(pureJsNs / 1000).toFixed(2)} |`);
+    console.log(
+      `| ${name.startsWith('=') || name.startsWith('verify') ? `**${name}**` : name} | ${(nodeNs / 1000).toFixed(2)} | ${(pureJsNs / 1000).toFixed(2)} |`,
+    );
   }
 }

@@ -18,8 +18,18 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 
 /** What each bundle imports: the smallest entry a user would write to presign one URL. */
 export const BUNDLES = [
-  { id: 'ours-pure-js', label: 'sigv4-presign (browser/edge: default entry, pure JS)', platform: 'browser', code: "export { presign } from './dist/index.js';" },
-  { id: 'ours-node', label: 'sigv4-presign (Node entry, node:crypto)', platform: 'node', code: "export { presign } from './dist/node.js';" },
+  {
+    id: 'ours-pure-js',
+    label: 'sigv4-presign (browser/edge: default entry, pure JS)',
+    platform: 'browser',
+    code: "export { presign } from './dist/index.js';",
+  },
+  {
+    id: 'ours-node',
+    label: 'sigv4-presign (Node entry, node:crypto)',
+    platform: 'node',
+    code: "export { presign } from './dist/node.js';",
+  },
   { id: 'aws4', label: 'aws4 (Node only)', platform: 'node', code: "export { sign } from 'aws4';" },
   { id: 'aws4fetch', label: 'aws4fetch', platform: 'browser', code: "export { AwsV4Signer } from 'aws4fetch';" },
   {
@@ -51,7 +61,13 @@ export async function measureBundles() {
       logLevel: 'silent',
     });
     const bytes = result.outputFiles[0].contents;
-    rows.push({ id: entry.id, label: entry.label, platform: entry.platform, minBytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length });
+    rows.push({
+      id: entry.id,
+      label: entry.label,
+      platform: entry.platform,
+      minBytes: bytes.length,
+      gzipBytes: gzipSync(bytes, { level: 9 }).length,
+    });
   }
   return rows;
 }

@@ -38,7 +38,8 @@ export function renderChart(results) {
     y += PANEL_TITLE;
     for (const row of rows.filter((r) => r.workload === workload.id)) {
       const width = Math.max(1, x(row.ns));
-      const cls = row.kind === 'floor' ? 'floor' : row.contender.startsWith('ours-') || row.kind === 'verify' ? 'ours' : 'peer';
+      const cls =
+        row.kind === 'floor' ? 'floor' : row.contender.startsWith('ours-') || row.kind === 'verify' ? 'ours' : 'peer';
       parts.push(
         `<text x="${LABEL_WIDTH - 8}" y="${y + 12}" text-anchor="end">${escapeXml(row.label.replace(/`/g, ''))}</text>`,
         `<rect x="${LABEL_WIDTH}" y="${y}" width="${width.toFixed(1)}" height="${BAR_HEIGHT}" class="${cls}"/>`,

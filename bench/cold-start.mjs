@@ -44,7 +44,9 @@ export function measureColdStarts(ids, runs) {
   return ids.map((id) => {
     const samples = [];
     for (let run = 0; run < runs; run++) {
-      const child = spawnSync(process.execPath, ['--no-warnings', fileURLToPath(import.meta.url), id], { encoding: 'utf8' });
+      const child = spawnSync(process.execPath, ['--no-warnings', fileURLToPath(import.meta.url), id], {
+        encoding: 'utf8',
+      });
       if (child.status !== 0) throw new Error(`cold start of ${id} failed:\n${child.stderr}`);
       samples.push(JSON.parse(child.stdout));
     }

@@ -50,10 +50,13 @@ export async function checkSignatures(label, workload, sign) {
     // Parameters this engine does not write for the same request are the contender's extras;
     // the ones it does write must carry the same values (the signature alone would not show a
     // URL whose X-Amz-Expires differs from what was signed).
-    const standard = new Map(readPresignedUrl(presign(presignOptions(workload, i))).pairs.map((pair) => [nameOf(pair), valueOf(pair)]));
+    const standard = new Map(
+      readPresignedUrl(presign(presignOptions(workload, i))).pairs.map((pair) => [nameOf(pair), valueOf(pair)]),
+    );
     const theirs = new Map(got.pairs.map((pair) => [nameOf(pair), valueOf(pair)]));
     for (const [name, value] of standard) {
-      if (theirs.get(name) !== value) throw new Error(`${label} on ${workload.id}[${i}]: ${name}=${theirs.get(name)}, expected ${value}`);
+      if (theirs.get(name) !== value)
+        throw new Error(`${label} on ${workload.id}[${i}]: ${name}=${theirs.get(name)}, expected ${value}`);
     }
     const extras = got.pairs.filter((pair) => !standard.has(nameOf(pair)));
     const expected = readPresignedUrl(presign(presignOptions(workload, i, undefined, extras.join('&')))).signature;

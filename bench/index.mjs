@@ -76,12 +76,34 @@ async function prepareTasks() {
     for (const contender of contenders) {
       const sign = contender.make(workload);
       const { extras } = await checkSignatures(contender.label, workload, sign);
-      add({ ...base, kind: 'presign', contender: contender.id, label: contender.label, floor: contender.floor, backend: contender.backend, extras }, sign);
+      add(
+        {
+          ...base,
+          kind: 'presign',
+          contender: contender.id,
+          label: contender.label,
+          floor: contender.floor,
+          backend: contender.backend,
+          extras,
+        },
+        sign,
+      );
     }
     for (const verifier of [verifyNode, verifyPureJs]) {
       const verify = verifier.make(workload);
       checkVerifier(verifier.label, workload, verify);
-      add({ ...base, kind: 'verify', contender: verifier.id, label: verifier.label, floor: verifier.floor, backend: verifier.backend, extras: [] }, verify);
+      add(
+        {
+          ...base,
+          kind: 'verify',
+          contender: verifier.id,
+          label: verifier.label,
+          floor: verifier.floor,
+          backend: verifier.backend,
+          extras: [],
+        },
+        verify,
+      );
     }
     // The floors hash this workload's real canonical request and sign its real string to sign.
     const detailed = presignDetailed(presignOptions(workload, 0));
@@ -95,13 +117,16 @@ async function prepareTasks() {
 }
 
 const started = Date.now();
-log(`bench: checking ${contenders.length} contenders, 2 verifiers and ${floors.length} floors on ${WORKLOADS.length} workloads`);
+log(
+  `bench: checking ${contenders.length} contenders, 2 verifiers and ${floors.length} floors on ${WORKLOADS.length} workloads`,
+);
 const { tasks, rows } = await prepareTasks();
 log(`bench: ${tasks.length} tasks, ${settings.rounds} interleaved rounds of ${settings.msPerRound} ms each`);
 const medians = await measureInterleaved(tasks, {
   rounds: settings.rounds,
   msPerRound: settings.msPerRound,
-  onRound: (round, rounds) => log(`bench: round ${round}/${rounds} done (${((Date.now() - started) / 1000).toFixed(0)} s)`),
+  onRound: (round, rounds) =>
+    log(`bench: round ${round}/${rounds} done (${((Date.now() - started) / 1000).toFixed(0)} s)`),
 });
 const ns = (taskId) => {
   const result = medians.get(taskId);
@@ -148,7 +173,11 @@ function sourceCommit() {
 const results = {
   date: new Date().toISOString(),
   commit: sourceCommit(),
-  machine: { node: process.version, cpus: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}`, platform: `${process.platform} ${process.arch}` },
+  machine: {
+    node: process.version,
+    cpus: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}`,
+    platform: `${process.platform} ${process.arch}`,
+  },
   settings,
   workloads: WORKLOADS.map(({ id, title }) => ({ id, title })),
   rows: rows.map(({ keys, ...row }) => row),

@@ -41,13 +41,15 @@ async function measureGrowth(keyCount, secretCount) {
     });
   let sink = 0;
   // Warm up past the cache's capacity, so the baseline already holds a full cache.
-  for (let i = 0; i < 4 * KEY_CACHE_SIZE; i++) sink += sign(`warm-${i}`, `${SECRET_ACCESS_KEY}-${i}`, REGIONS[i % REGIONS.length]).length;
+  for (let i = 0; i < 4 * KEY_CACHE_SIZE; i++)
+    sink += sign(`warm-${i}`, `${SECRET_ACCESS_KEY}-${i}`, REGIONS[i % REGIONS.length]).length;
   for (let i = 0; i < 10_000; i++) sink += sign(`warm-${i}`, SECRET_ACCESS_KEY, 'us-east-1').length;
 
   const before = heapAfterGc();
   for (let i = 0; i < keyCount; i++) sink += sign(`key-${i}`, SECRET_ACCESS_KEY, 'us-east-1').length;
   const afterKeys = heapAfterGc();
-  for (let i = 0; i < secretCount; i++) sink += sign(`s-${i}`, `${SECRET_ACCESS_KEY}/${i}`, REGIONS[i % REGIONS.length]).length;
+  for (let i = 0; i < secretCount; i++)
+    sink += sign(`s-${i}`, `${SECRET_ACCESS_KEY}/${i}`, REGIONS[i % REGIONS.length]).length;
   const afterSecrets = heapAfterGc();
   process.stdout.write(
     JSON.stringify({
@@ -67,9 +69,13 @@ async function measureGrowth(keyCount, secretCount) {
  * phase must grow the heap by less than {@link MAX_GROWTH_BYTES}.
  */
 export function runMemoryCheck(keyCount, secretCount) {
-  const child = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), String(keyCount), String(secretCount)], {
-    encoding: 'utf8',
-  });
+  const child = spawnSync(
+    process.execPath,
+    ['--expose-gc', fileURLToPath(import.meta.url), String(keyCount), String(secretCount)],
+    {
+      encoding: 'utf8',
+    },
+  );
   if (child.status !== 0) throw new Error(`memory check failed to run:\n${child.stderr}`);
   const result = JSON.parse(child.stdout);
   const ok = result.keysGrowth < MAX_GROWTH_BYTES && result.secretsGrowth < MAX_GROWTH_BYTES;

@@ -65,7 +65,18 @@ async function main() {
   mkdirSync(dir, { recursive: true });
   const child = spawnSync(
     process.execPath,
-    ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '50', fileURLToPath(import.meta.url), '--child', contenderId, workloadId, calls],
+    [
+      '--cpu-prof',
+      '--cpu-prof-dir',
+      dir,
+      '--cpu-prof-interval',
+      '50',
+      fileURLToPath(import.meta.url),
+      '--child',
+      contenderId,
+      workloadId,
+      calls,
+    ],
     { stdio: 'inherit' },
   );
   if (child.status !== 0) throw new Error(`profiled child exited with ${child.status}`);

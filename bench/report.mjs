@@ -25,10 +25,17 @@ function speedTable(results, workload) {
     '|---|---|---:|---:|---:|---:|',
   ];
   for (const row of results.rows.filter((r) => r.workload === workload.id)) {
-    const name = row.kind === 'floor' ? `*${row.label}*` : row.contender.startsWith('ours-') || row.kind === 'verify' ? `**${row.label}**` : row.label;
+    const name =
+      row.kind === 'floor'
+        ? `*${row.label}*`
+        : row.contender.startsWith('ours-') || row.kind === 'verify'
+          ? `**${row.label}**`
+          : row.label;
     const extras = row.extras.length === 0 ? '' : ` (signs extra: ${row.extras.map((e) => '`' + e + '`').join(', ')})`;
     const vsFloor = row.kind === 'floor' ? '1.00×' : row.vsFloor === null ? '—' : ratio(row.vsFloor);
-    lines.push(`| ${name}${extras} | ${row.backend ?? FLOOR_NAMES[row.floor]} | ${thousands(row.ns)} | ${thousands(row.opsPerSec)} | ${ratio(row.vsAws4)} | ${vsFloor} |`);
+    lines.push(
+      `| ${name}${extras} | ${row.backend ?? FLOOR_NAMES[row.floor]} | ${thousands(row.ns)} | ${thousands(row.opsPerSec)} | ${ratio(row.vsAws4)} | ${vsFloor} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -56,13 +63,15 @@ function targetTable(results) {
 function coldStartTable(results) {
   const labels = new Map(results.rows.map((r) => [r.contender, r.label]));
   const lines = ['| contender | import (ms) | first presign after import (ms) |', '|---|---:|---:|'];
-  for (const row of results.coldStart) lines.push(`| ${labels.get(row.id)} | ${row.importMs.toFixed(1)} | ${row.firstPresignMs.toFixed(2)} |`);
+  for (const row of results.coldStart)
+    lines.push(`| ${labels.get(row.id)} | ${row.importMs.toFixed(1)} | ${row.firstPresignMs.toFixed(2)} |`);
   return lines.join('\n');
 }
 
 function bundleTable(results) {
   const lines = ['| bundle | platform | minified | minified + gzip |', '|---|---|---:|---:|'];
-  for (const row of results.bundles) lines.push(`| ${row.label} | ${row.platform} | ${kib(row.minBytes)} | ${kib(row.gzipBytes)} |`);
+  for (const row of results.bundles)
+    lines.push(`| ${row.label} | ${row.platform} | ${kib(row.minBytes)} | ${kib(row.gzipBytes)} |`);
   return lines.join('\n');
 }
 
@@ -86,8 +95,10 @@ export function markdownReport(results) {
     targetTable(results),
     '',
   ];
-  if (results.coldStart) sections.push('## Cold start (fresh `node` process, median of 7)', '', coldStartTable(results), '');
-  if (results.bundles) sections.push('## Bundle size (esbuild --bundle --minify, gzip -9)', '', bundleTable(results), '');
+  if (results.coldStart)
+    sections.push('## Cold start (fresh `node` process, median of 7)', '', coldStartTable(results), '');
+  if (results.bundles)
+    sections.push('## Bundle size (esbuild --bundle --minify, gzip -9)', '', bundleTable(results), '');
   return sections.join('\n');
 }
 
@@ -121,22 +132,22 @@ export function benchReadme(results) {
     '',
     '- **Same work.** Before anything is timed, each contender signs the workload and its URL must carry the',
     '  signature this engine computes, with the same `X-Amz-*` values. A contender that adds parameters (the SDK',
-    '  adds `x-id`, `x-amz-checksum-mode` and `X-Amz-Content-Sha256`; smithy, given the SDK\'s',
+    "  adds `x-id`, `x-amz-checksum-mode` and `X-Amz-Content-Sha256`; smithy, given the SDK's",
     '  `x-amz-content-sha256: UNSIGNED-PAYLOAD` header, hoists it) is compared with this engine signing the',
     '  same extras, and the table names them.',
     '- **Workloads.** Bucket `examplebucket`, key `photos/2024/cat picture+1.jpg`, us-east-1, 3600 s, fixed',
     '  date; the same with a 740-character session token holding `+ / =`; and a key that changes on every',
     '  call (4,096 keys in turn), so that nothing per URL can be cached.',
-    '- **Interleaved.** mitata\'s `measure` runs every task once per round, the order rotating each round; a',
+    "- **Interleaved.** mitata's `measure` runs every task once per round, the order rotating each round; a",
     '  row is the median of its per-round medians, and each target ratio is the median of the ratios',
     '  computed inside each round. Samples are 32 calls long, shorter than a scheduler slice, so a noisy',
-    '  neighbour moves the median little. No collection runs before a measurement: mitata\'s stand-in',
+    "  neighbour moves the median little. No collection runs before a measurement: mitata's stand-in",
     '  without `--expose-gc` (a 1 GiB allocation) slowed whatever followed aws4fetch by up to 20%, and a',
     '  real one costs aws4 30% for the next 60 ms while V8 re-optimises it (see `bench/measure.mjs`).',
-    '- **Floors.** One SHA-256 of the workload\'s real canonical request plus one HMAC of its real string to',
+    "- **Floors.** One SHA-256 of the workload's real canonical request plus one HMAC of its real string to",
     '  sign under an already-derived key, hex out: node:crypto (`hash()` + `createHmac`), @noble/hashes',
     '  (HMAC state with both pads absorbed, cloned per message) and WebCrypto (`subtle.digest` +',
-    '  `subtle.sign`, awaited). Each must output the workload\'s signature.',
+    "  `subtle.sign`, awaited). Each must output the workload's signature.",
     '- **Memory.** A fresh `node --expose-gc` presigns 1,000,000 distinct keys (200,000 in CI), then signs',
     '  with 100,000 distinct secrets across six regions (20,000 in CI), so the 256-entry key cache evicts',
     '  all the time; heap after a full GC must not grow by 1 MiB in either phase (a cache without its',

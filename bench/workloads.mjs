@@ -46,7 +46,9 @@ export const VARYING_KEYS = 4096;
  * rather than taken from the engine so that contenders do not depend on the code under test.
  */
 export const encodeKey = (key) =>
-  encodeURIComponent(key).replace(/%2F/g, '/').replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+  encodeURIComponent(key)
+    .replace(/%2F/g, '/')
+    .replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
 
 /**
  * @typedef {object} Workload

@@ -18,7 +18,7 @@ const OUTPUT = `${root}docs/API.md`;
 
 // A top-level declaration as tsc prints it; overloads repeat the name.
 const DECLARATION = /^export (?:declare )?(function|const|let|class|abstract class|interface|type|enum) (\w+)/;
-const REEXPORT = /^export (?:\{([^}]*)\}|\*) from '\.\/([\w-]+)\.js';$/;
+const REEXPORT = /^export (?:\{([^}]*)\}|\*) from '\.\/([\w/-]+)\.js';$/;
 
 /** Reads one declaration file into name -> { kind, doc, code } in source order. */
 function readDeclarations(module) {
@@ -73,8 +73,14 @@ function entryExports(entry) {
     const names =
       list === undefined
         ? [...declarations.keys()]
-        : list.split(',').map((name) => name.trim().replace(/^type /, '')).filter(Boolean);
-    byModule.set(module, names.map((name) => ({ name, ...(declarations.get(name) ?? { kind: 'missing', doc: '', code: '' }) })));
+        : list
+            .split(',')
+            .map((name) => name.trim().replace(/^type /, ''))
+            .filter(Boolean);
+    byModule.set(
+      module,
+      names.map((name) => ({ name, ...(declarations.get(name) ?? { kind: 'missing', doc: '', code: '' }) })),
+    );
   }
   return byModule;
 }
@@ -128,7 +134,8 @@ function undocumented(entries) {
         const shown = examplesOf(doc) !== '' || new RegExp(`\\b${name}\\b`).test(moduleExamples);
         if (kind === 'missing') problems.push(`${module}.ts: ${name}: declaration not found in dist/${module}.d.ts`);
         else if (doc === '') problems.push(`${module}.ts: ${name} (${kind}): no TSDoc`);
-        else if ((kind === 'function' || kind.endsWith('class')) && !shown) problems.push(`${module}.ts: ${name} (${kind}): no @example`);
+        else if ((kind === 'function' || kind.endsWith('class')) && !shown)
+          problems.push(`${module}.ts: ${name} (${kind}): no @example`);
       }
     }
   }
@@ -140,7 +147,7 @@ const defaultEntry = entryExports('index');
 const nodeOnly = entryExports('node');
 nodeOnly.delete('index');
 const entries = [
-  { title: "`sigv4-presign` (every runtime)", intro: moduleDoc('index'), byModule: defaultEntry },
+  { title: '`sigv4-presign` (every runtime)', intro: moduleDoc('index'), byModule: defaultEntry },
   {
     title: '`sigv4-presign` under the `node` condition',
     intro: 'Node, Deno and Bun resolve this entry: everything above, with node:crypto as the default backend, plus:',

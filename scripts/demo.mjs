@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { presignPutObject } from 'sigv4-presign';
 
-const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url));
 const bucket = 'demo-bucket';
 const key = 'shared/hello world ü+1.txt';
 const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }; // s3rver's built-in key pair
@@ -24,7 +24,13 @@ function check(condition, message) {
 }
 
 const work = mkdtempSync(join(tmpdir(), 'sigv4-demo-'));
-const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: join(work, 's3'), configureBuckets: [{ name: bucket }] });
+const server = new S3rver({
+  address: '127.0.0.1',
+  port: 0,
+  silent: true,
+  directory: join(work, 's3'),
+  configureBuckets: [{ name: bucket }],
+});
 let failed = false;
 try {
   const { port } = await server.run();
@@ -36,7 +42,15 @@ try {
   const body = readFileSync(file);
 
   step('library: presignPutObject (content-type signed, so the uploader cannot change it)');
-  const put = presignPutObject({ bucket, key, region, endpoint, credentials, contentType: 'text/plain; charset=utf-8', expiresIn: 300 });
+  const put = presignPutObject({
+    bucket,
+    key,
+    region,
+    endpoint,
+    credentials,
+    contentType: 'text/plain; charset=utf-8',
+    expiresIn: 300,
+  });
   console.log(`PUT ${put.url}`);
   console.log(`headers to send: ${JSON.stringify(put.headers)}`);
   const uploaded = await fetch(put.url, { method: put.method, headers: put.headers, body });
@@ -48,20 +62,30 @@ try {
   console.log(`$ sigv4-presign ${args.map((a) => (/[\s+ü]/.test(a) ? `'${a}'` : a)).join(' ')}`);
   const cli = spawnSync(BIN, args, {
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, HOME: work, AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey },
+    env: {
+      PATH: process.env.PATH,
+      HOME: work,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    },
   });
   check(cli.status === 0, `the CLI failed (${cli.status}): ${cli.stderr}`);
   const getUrl = cli.stdout.trim();
   console.log(`GET ${getUrl}`);
   const downloaded = Buffer.from(await (await fetch(getUrl)).arrayBuffer());
   const same = downloaded.equals(body);
-  console.log(`download: ${downloaded.length} bytes (sha256 ${sha256(downloaded)}…): round trip ${same ? 'OK, byte for byte' : 'MISMATCH'}`);
+  console.log(
+    `download: ${downloaded.length} bytes (sha256 ${sha256(downloaded)}…): round trip ${same ? 'OK, byte for byte' : 'MISMATCH'}`,
+  );
   check(same, 'the downloaded bytes differ from the uploaded file');
 
   step('tampered URLs are refused');
   const tamperedSignature = getUrl.replace(/X-Amz-Signature=(.)/, (_, c) => `X-Amz-Signature=${c === '0' ? '1' : '0'}`);
   const tamperedExpiry = getUrl.replace('X-Amz-Expires=300', 'X-Amz-Expires=3000');
-  for (const [what, url] of [['signature changed', tamperedSignature], ['expiry stretched', tamperedExpiry]]) {
+  for (const [what, url] of [
+    ['signature changed', tamperedSignature],
+    ['expiry stretched', tamperedExpiry],
+  ]) {
     const res = await fetch(url);
     const code = /<Code>([^<]+)<\/Code>/.exec(await res.text())?.[1];
     console.log(`${what}: HTTP ${res.status} ${code ?? ''}`);

@@ -24,7 +24,10 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'test-vectors', 'presign.json');
 
 // Test-only keys from AWS's documentation. They sign nothing real.
-const S3_DOC_KEYS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+const S3_DOC_KEYS = {
+  accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+};
 const SUITE_KEYS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 // Shape of a real STS token: '/', '+' and '=' all occur.
 const TOKEN =
@@ -36,7 +39,8 @@ const SUITE_DATE = '2015-08-30T12:36:00Z';
 // disagreement (or an agreement where one is declared) fails the generator.
 const BOTO_DUPLICATES =
   'botocore SigV4QueryAuth parses the query with parse_qs and keeps only the FIRST value of a repeated name';
-const BOTO_PLUS = "botocore parses the query with parse_qs, which reads '+' as a space (%20); crt reads it as a literal plus (%2B)";
+const BOTO_PLUS =
+  "botocore parses the query with parse_qs, which reads '+' as a space (%20); crt reads it as a literal plus (%2B)";
 const BOTO_UNICODE_SPACE =
   'botocore collapses header whitespace with str.split(), which also splits on U+00A0 and other Unicode spaces; crt only collapses ASCII space/tab (and keeps U+00A0)';
 const BOTO_NO_MODE = 'botocore has no signer for this doubleEncode/normalizePath combination';
@@ -61,15 +65,33 @@ const CASES = [
   // ----- S3: path encoded once, never normalised, UNSIGNED-PAYLOAD -----
   {
     name: 's3-aws-doc-example',
-    description: "The GET example of AWS's 'Authenticating Requests: Using Query Parameters' page (signature aeeed9bb...).",
+    description:
+      "The GET example of AWS's 'Authenticating Requests: Using Query Parameters' page (signature aeeed9bb...).",
     url: 'https://examplebucket.s3.amazonaws.com/test.txt',
     credentials: S3_DOC_KEYS,
     expiresIn: 86400,
   },
-  { name: 's3-key-space', description: 'Key with spaces, %20 in the URL.', url: 'https://examplebucket.s3.amazonaws.com/my%20photo%20(1).jpg', signerPath: '/my%20photo%20%281%29.jpg' },
-  { name: 's3-key-plus', description: "Key with a literal '+' (%2B): in a path '+' is not a space.", url: 'https://examplebucket.s3.amazonaws.com/a%2Bb%2Bc.txt' },
-  { name: 's3-key-percent', description: "Key with a literal '%' (%25).", url: 'https://examplebucket.s3.amazonaws.com/100%25%20done.txt' },
-  { name: 's3-key-tilde', description: "'~' is unreserved: never encoded.", url: 'https://examplebucket.s3.amazonaws.com/~user/file~1.txt' },
+  {
+    name: 's3-key-space',
+    description: 'Key with spaces, %20 in the URL.',
+    url: 'https://examplebucket.s3.amazonaws.com/my%20photo%20(1).jpg',
+    signerPath: '/my%20photo%20%281%29.jpg',
+  },
+  {
+    name: 's3-key-plus',
+    description: "Key with a literal '+' (%2B): in a path '+' is not a space.",
+    url: 'https://examplebucket.s3.amazonaws.com/a%2Bb%2Bc.txt',
+  },
+  {
+    name: 's3-key-percent',
+    description: "Key with a literal '%' (%25).",
+    url: 'https://examplebucket.s3.amazonaws.com/100%25%20done.txt',
+  },
+  {
+    name: 's3-key-tilde',
+    description: "'~' is unreserved: never encoded.",
+    url: 'https://examplebucket.s3.amazonaws.com/~user/file~1.txt',
+  },
   {
     name: 's3-key-subdelims-encoded',
     description: "Key with *!'() written percent-encoded (the canonical form).",
@@ -77,12 +99,17 @@ const CASES = [
   },
   {
     name: 's3-key-subdelims-raw',
-    description: "Same key as s3-key-subdelims-encoded with *!'() written raw in the URL: S3 signs the canonical encoding of the key.",
+    description:
+      "Same key as s3-key-subdelims-encoded with *!'() written raw in the URL: S3 signs the canonical encoding of the key.",
     url: "https://examplebucket.s3.amazonaws.com/a*!'()b",
     signerPath: '/a%2A%21%27%28%29b',
     sameSignatureAs: 's3-key-subdelims-encoded',
   },
-  { name: 's3-key-reserved-encoded', description: 'Key with :@&=$,;? encoded, then c/d.', url: 'https://examplebucket.s3.amazonaws.com/a%3A%40%26%3D%24%2C%3B%3Fb/c/d' },
+  {
+    name: 's3-key-reserved-encoded',
+    description: 'Key with :@&=$,;? encoded, then c/d.',
+    url: 'https://examplebucket.s3.amazonaws.com/a%3A%40%26%3D%24%2C%3B%3Fb/c/d',
+  },
   {
     name: 's3-key-encoded-slash',
     description: "The same key with its last '/' written %2F: S3 decodes %2F in a path to '/', so the signers get c/d.",
@@ -90,7 +117,11 @@ const CASES = [
     signerPath: '/a%3A%40%26%3D%24%2C%3B%3Fb/c/d',
     sameSignatureAs: 's3-key-reserved-encoded',
   },
-  { name: 's3-key-unicode-nfc', description: "Key 'café.txt' in NFC (U+00E9).", url: 'https://examplebucket.s3.amazonaws.com/caf%C3%A9.txt' },
+  {
+    name: 's3-key-unicode-nfc',
+    description: "Key 'café.txt' in NFC (U+00E9).",
+    url: 'https://examplebucket.s3.amazonaws.com/caf%C3%A9.txt',
+  },
   {
     name: 's3-key-unicode-nfd',
     description: "Key 'café.txt' in NFD (e + U+0301): a different key, so a different signature from NFC.",
@@ -110,12 +141,36 @@ const CASES = [
     signerPath: '/caf%C3%A9.txt',
     sameSignatureAs: 's3-key-unicode-nfc',
   },
-  { name: 's3-key-cjk-emoji', description: '4-byte UTF-8 (emoji) and CJK.', url: 'https://examplebucket.s3.amazonaws.com/%E6%97%A5%E6%9C%AC/%F0%9F%98%80.png' },
-  { name: 's3-key-double-slashes', description: "'//' runs are part of the key: kept.", url: 'https://examplebucket.s3.amazonaws.com/a//b///c' },
-  { name: 's3-key-leading-slashes', description: "A key starting with '/' gives a path starting with '//'.", url: 'https://examplebucket.s3.amazonaws.com//leading' },
-  { name: 's3-key-trailing-slash', description: 'Folder-style key with a trailing slash.', url: 'https://examplebucket.s3.amazonaws.com/photos/2024/' },
-  { name: 's3-key-dot-segments', description: "'.' and '..' segments are part of the key: S3 does not normalise.", url: 'https://examplebucket.s3.amazonaws.com/a/./b/../c' },
-  { name: 's3-key-only-dots', description: "Keys '.' and '..' as whole segments.", url: 'https://examplebucket.s3.amazonaws.com/./../.' },
+  {
+    name: 's3-key-cjk-emoji',
+    description: '4-byte UTF-8 (emoji) and CJK.',
+    url: 'https://examplebucket.s3.amazonaws.com/%E6%97%A5%E6%9C%AC/%F0%9F%98%80.png',
+  },
+  {
+    name: 's3-key-double-slashes',
+    description: "'//' runs are part of the key: kept.",
+    url: 'https://examplebucket.s3.amazonaws.com/a//b///c',
+  },
+  {
+    name: 's3-key-leading-slashes',
+    description: "A key starting with '/' gives a path starting with '//'.",
+    url: 'https://examplebucket.s3.amazonaws.com//leading',
+  },
+  {
+    name: 's3-key-trailing-slash',
+    description: 'Folder-style key with a trailing slash.',
+    url: 'https://examplebucket.s3.amazonaws.com/photos/2024/',
+  },
+  {
+    name: 's3-key-dot-segments',
+    description: "'.' and '..' segments are part of the key: S3 does not normalise.",
+    url: 'https://examplebucket.s3.amazonaws.com/a/./b/../c',
+  },
+  {
+    name: 's3-key-only-dots',
+    description: "Keys '.' and '..' as whole segments.",
+    url: 'https://examplebucket.s3.amazonaws.com/./../.',
+  },
   {
     name: 's3-list-bucket-root',
     description: 'Bucket root with ListObjectsV2 query parameters.',
@@ -128,35 +183,81 @@ const CASES = [
     region: 'us-west-2',
     signingDate: '2024-02-29T23:59:59Z',
   },
-  { name: 's3-session-token-signed', description: "Session token with '/', '+' and '=' signed in the canonical query.", url: 'https://examplebucket.s3.amazonaws.com/test.txt', sessionToken: TOKEN },
+  {
+    name: 's3-session-token-signed',
+    description: "Session token with '/', '+' and '=' signed in the canonical query.",
+    url: 'https://examplebucket.s3.amazonaws.com/test.txt',
+    sessionToken: TOKEN,
+  },
   {
     name: 's3-session-token-appended',
-    description: 'Token left out of the signature and appended after signing (crt omit_session_token): same signature as the request without a token.',
+    description:
+      'Token left out of the signature and appended after signing (crt omit_session_token): same signature as the request without a token.',
     url: 'https://examplebucket.s3.amazonaws.com/test.txt',
     sessionToken: TOKEN,
     sessionTokenMode: 'appended',
     sameSignatureAs: 's3-https-default-port',
   },
-  { name: 's3-expires-1', description: 'Shortest expiry.', url: 'https://examplebucket.s3.amazonaws.com/test.txt', expiresIn: 1 },
-  { name: 's3-expires-604800', description: 'Longest expiry SigV4 allows (7 days).', url: 'https://examplebucket.s3.amazonaws.com/test.txt', expiresIn: 604800 },
-  { name: 's3-custom-port', description: 'Non-default port: kept in the host header (MinIO style).', url: 'https://localhost:9000/bucket/key.txt' },
-  { name: 's3-http-default-port', description: 'http URL with :80 written: the default port is not signed.', url: 'http://examplebucket.s3.amazonaws.com:80/test.txt', sameSignatureAs: 's3-https-default-port' },
-  { name: 's3-https-default-port', description: 'https URL with :443 written: the default port is not signed.', url: 'https://examplebucket.s3.amazonaws.com:443/test.txt' },
-  { name: 's3-http-port-443', description: 'http URL on port 443: not the default for http, so signed.', url: 'http://examplebucket.s3.amazonaws.com:443/test.txt' },
-  { name: 's3-uppercase-host', description: 'Host written in upper case: signed lower-case.', url: 'https://ExampleBucket.S3.AmazonAWS.com/test.txt', sameSignatureAs: 's3-https-default-port' },
+  {
+    name: 's3-expires-1',
+    description: 'Shortest expiry.',
+    url: 'https://examplebucket.s3.amazonaws.com/test.txt',
+    expiresIn: 1,
+  },
+  {
+    name: 's3-expires-604800',
+    description: 'Longest expiry SigV4 allows (7 days).',
+    url: 'https://examplebucket.s3.amazonaws.com/test.txt',
+    expiresIn: 604800,
+  },
+  {
+    name: 's3-custom-port',
+    description: 'Non-default port: kept in the host header (MinIO style).',
+    url: 'https://localhost:9000/bucket/key.txt',
+  },
+  {
+    name: 's3-http-default-port',
+    description: 'http URL with :80 written: the default port is not signed.',
+    url: 'http://examplebucket.s3.amazonaws.com:80/test.txt',
+    sameSignatureAs: 's3-https-default-port',
+  },
+  {
+    name: 's3-https-default-port',
+    description: 'https URL with :443 written: the default port is not signed.',
+    url: 'https://examplebucket.s3.amazonaws.com:443/test.txt',
+  },
+  {
+    name: 's3-http-port-443',
+    description: 'http URL on port 443: not the default for http, so signed.',
+    url: 'http://examplebucket.s3.amazonaws.com:443/test.txt',
+  },
+  {
+    name: 's3-uppercase-host',
+    description: 'Host written in upper case: signed lower-case.',
+    url: 'https://ExampleBucket.S3.AmazonAWS.com/test.txt',
+    sameSignatureAs: 's3-https-default-port',
+  },
   {
     name: 's3-put-with-headers',
     description: 'PUT with Content-Type and metadata headers; values trimmed and inner spaces collapsed.',
     method: 'PUT',
     url: 'https://examplebucket.s3.amazonaws.com/upload/report.csv',
-    headers: { 'Content-Type': 'text/csv', 'X-Amz-Meta-Author': '  Jane    Doe  ', 'x-amz-server-side-encryption': 'AES256' },
+    headers: {
+      'Content-Type': 'text/csv',
+      'X-Amz-Meta-Author': '  Jane    Doe  ',
+      'x-amz-server-side-encryption': 'AES256',
+    },
   },
   {
     name: 's3-headers-odd-case-tabs',
     description: 'Header names in odd case; values with tabs and runs of spaces/tabs.',
     method: 'PUT',
     url: 'https://examplebucket.s3.amazonaws.com/t.txt',
-    headers: { 'X-aMz-MeTa-TaBs': '\ta\t\tb \t c\t', 'X-AMZ-ACL': 'private', 'content-md5': 'rL0Y20zC+Fzt72VPzMSk2A==' },
+    headers: {
+      'X-aMz-MeTa-TaBs': '\ta\t\tb \t c\t',
+      'X-AMZ-ACL': 'private',
+      'content-md5': 'rL0Y20zC+Fzt72VPzMSk2A==',
+    },
   },
   {
     name: 's3-header-nbsp',
@@ -171,16 +272,35 @@ const CASES = [
     description: 'response-content-* overrides with encoded reserved characters in the values.',
     url: 'https://examplebucket.s3.amazonaws.com/a.pdf?response-content-disposition=attachment%3B%20filename%3D%22a%20b.pdf%22&response-content-type=application%2Fpdf',
   },
-  { name: 's3-query-unicode-raw', description: "Raw UTF-8 in a query value ('€').", url: 'https://examplebucket.s3.amazonaws.com/?prefix=€uro/' },
-  { name: 's3-query-unicode-encoded', description: 'UTF-8 query value written encoded.', url: 'https://examplebucket.s3.amazonaws.com/?prefix=%E2%82%ACuro%2F', sameSignatureAs: 's3-query-unicode-raw' },
-  { name: 's3-query-empty-and-bare', description: "An empty value ('versionId=') and a bare name ('uploads').", method: 'POST', url: 'https://examplebucket.s3.amazonaws.com/big.bin?uploads&versionId=' },
+  {
+    name: 's3-query-unicode-raw',
+    description: "Raw UTF-8 in a query value ('€').",
+    url: 'https://examplebucket.s3.amazonaws.com/?prefix=€uro/',
+  },
+  {
+    name: 's3-query-unicode-encoded',
+    description: 'UTF-8 query value written encoded.',
+    url: 'https://examplebucket.s3.amazonaws.com/?prefix=%E2%82%ACuro%2F',
+    sameSignatureAs: 's3-query-unicode-raw',
+  },
+  {
+    name: 's3-query-empty-and-bare',
+    description: "An empty value ('versionId=') and a bare name ('uploads').",
+    method: 'POST',
+    url: 'https://examplebucket.s3.amazonaws.com/big.bin?uploads&versionId=',
+  },
   {
     name: 's3-query-duplicates',
     description: 'Repeated names are all kept, sorted by name then value.',
     url: 'https://examplebucket.s3.amazonaws.com/?b=2&a=2&a=1&a=',
     botocoreDisagrees: BOTO_DUPLICATES,
   },
-  { name: 's3-query-plus', description: "'+' in a query value is a literal plus (RFC 3986), not a space.", url: 'https://examplebucket.s3.amazonaws.com/?q=a+b', botocoreDisagrees: BOTO_PLUS },
+  {
+    name: 's3-query-plus',
+    description: "'+' in a query value is a literal plus (RFC 3986), not a space.",
+    url: 'https://examplebucket.s3.amazonaws.com/?q=a+b',
+    botocoreDisagrees: BOTO_PLUS,
+  },
   {
     name: 's3-query-recoded',
     description: 'Lower-case hex and needlessly encoded unreserved characters are re-encoded canonically.',
@@ -188,13 +308,36 @@ const CASES = [
   },
   {
     name: 's3-query-sort-by-encoded-name',
-    description: "The sort is on ENCODED names: '%C3%A9' (é) comes before 'A', 'a' and '~'; a sort on decoded bytes would put é last.",
+    description:
+      "The sort is on ENCODED names: '%C3%A9' (é) comes before 'A', 'a' and '~'; a sort on decoded bytes would put é last.",
     url: 'https://examplebucket.s3.amazonaws.com/?~=1&%C3%A9=2&A=3&a=4',
   },
-  { name: 's3-r2-auto-region', description: "Cloudflare R2 style: region 'auto'.", url: 'https://0123456789abcdef.r2.cloudflarestorage.com/bucket/key.txt', region: 'auto' },
-  { name: 's3-eu-central-1-leap-day', description: 'eu-central-1, signing date on a leap day.', url: 'https://examplebucket.s3.eu-central-1.amazonaws.com/test.txt', region: 'eu-central-1', signingDate: '2024-02-29T12:00:00Z' },
-  { name: 's3-delete', description: 'DELETE method.', method: 'DELETE', url: 'https://examplebucket.s3.amazonaws.com/old.txt?versionId=3HL4kqtJlcpXroDTDmJ%2BrmSpXd3dIbrHY' },
-  { name: 's3-head-year-2037', description: 'HEAD, late date.', method: 'HEAD', url: 'https://examplebucket.s3.amazonaws.com/test.txt', signingDate: '2037-12-31T23:59:59Z' },
+  {
+    name: 's3-r2-auto-region',
+    description: "Cloudflare R2 style: region 'auto'.",
+    url: 'https://0123456789abcdef.r2.cloudflarestorage.com/bucket/key.txt',
+    region: 'auto',
+  },
+  {
+    name: 's3-eu-central-1-leap-day',
+    description: 'eu-central-1, signing date on a leap day.',
+    url: 'https://examplebucket.s3.eu-central-1.amazonaws.com/test.txt',
+    region: 'eu-central-1',
+    signingDate: '2024-02-29T12:00:00Z',
+  },
+  {
+    name: 's3-delete',
+    description: 'DELETE method.',
+    method: 'DELETE',
+    url: 'https://examplebucket.s3.amazonaws.com/old.txt?versionId=3HL4kqtJlcpXroDTDmJ%2BrmSpXd3dIbrHY',
+  },
+  {
+    name: 's3-head-year-2037',
+    description: 'HEAD, late date.',
+    method: 'HEAD',
+    url: 'https://examplebucket.s3.amazonaws.com/test.txt',
+    signingDate: '2037-12-31T23:59:59Z',
+  },
 
   // ----- Other services: wire path encoded again and normalised, SHA-256 of the empty body -----
   {
@@ -362,7 +505,12 @@ const S3_LIKE = new Set(['s3']);
 function splitRaw(url) {
   const m = /^(https?):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?$/.exec(url);
   if (m === null) throw new Error(`bad URL in case table: ${url}`);
-  return { scheme: /** @type {'http' | 'https'} */ (m[1]), host: new URL(url).host, path: m[3] || '/', query: m[4] ?? '' };
+  return {
+    scheme: /** @type {'http' | 'https'} */ (m[1]),
+    host: new URL(url).host,
+    path: m[3] || '/',
+    query: m[4] ?? '',
+  };
 }
 
 /** @param {CaseSpec} spec */
@@ -441,13 +589,21 @@ async function generate() {
     let botocore;
     if ('error' in b) {
       if (spec.botocoreDisagrees === undefined) problems.push(`${spec.name}: botocore failed: ${b.error}`);
-      botocore = { agreesWithCrt: false, error: b.error, ...(spec.botocoreDisagrees ? { why: spec.botocoreDisagrees } : {}) };
+      botocore = {
+        agreesWithCrt: false,
+        error: b.error,
+        ...(spec.botocoreDisagrees ? { why: spec.botocoreDisagrees } : {}),
+      };
     } else {
       const agrees = b.signature === c.signature;
-      if (agrees && b.canonicalRequest !== c.canonicalRequest) problems.push(`${spec.name}: same signature, different canonical requests?`);
-      if (agrees && spec.botocoreDisagrees !== undefined) problems.push(`${spec.name}: declared a botocore disagreement, but botocore agrees`);
+      if (agrees && b.canonicalRequest !== c.canonicalRequest)
+        problems.push(`${spec.name}: same signature, different canonical requests?`);
+      if (agrees && spec.botocoreDisagrees !== undefined)
+        problems.push(`${spec.name}: declared a botocore disagreement, but botocore agrees`);
       if (!agrees && spec.botocoreDisagrees === undefined) {
-        problems.push(`${spec.name}: UNDECLARED crt/botocore disagreement\n--- crt\n${c.canonicalRequest}\n--- botocore\n${b.canonicalRequest}`);
+        problems.push(
+          `${spec.name}: UNDECLARED crt/botocore disagreement\n--- crt\n${c.canonicalRequest}\n--- botocore\n${b.canonicalRequest}`,
+        );
       }
       botocore = {
         agreesWithCrt: agrees,
@@ -485,7 +641,8 @@ async function generate() {
     if (spec.sameSignatureAs === undefined) continue;
     const other = sigByName.get(spec.sameSignatureAs);
     if (other === undefined) problems.push(`${spec.name}: sameSignatureAs unknown case ${spec.sameSignatureAs}`);
-    else if (other !== sigByName.get(spec.name)) problems.push(`${spec.name}: expected the same signature as ${spec.sameSignatureAs}`);
+    else if (other !== sigByName.get(spec.name))
+      problems.push(`${spec.name}: expected the same signature as ${spec.sameSignatureAs}`);
   }
   if (problems.length > 0) throw new Error(`vector generation found problems:\n${problems.join('\n\n')}`);
 
@@ -521,5 +678,7 @@ if (process.argv.includes('--check')) {
   writeFileSync(OUT, text);
   const parsed = JSON.parse(text);
   const disagree = parsed.cases.filter((/** @type {any} */ c) => !c.botocore.agreesWithCrt).length;
-  console.log(`wrote ${OUT}: ${parsed.cases.length} cases, botocore agrees on ${parsed.cases.length - disagree}, declared disagreements ${disagree}`);
+  console.log(
+    `wrote ${OUT}: ${parsed.cases.length} cases, botocore agrees on ${parsed.cases.length - disagree}, declared disagreements ${disagree}`,
+  );
 }

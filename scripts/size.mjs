@@ -16,7 +16,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const PRESIGN_BUDGET = 5000;
 
 execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
-const s3Names = Object.keys(await import(new URL('../dist/s3.js', import.meta.url).href));
+const s3Names = Object.keys(await import(new URL('../dist/sign/s3.js', import.meta.url).href));
 
 const entries = [
   { name: 'presign alone', source: "export { presign } from 'sigv4-presign';", budget: PRESIGN_BUDGET },
@@ -43,7 +43,8 @@ for (const entry of entries) {
   });
   const code = result.outputFiles[0].contents;
   const gzip = gzipSync(code, { level: 9 }).length;
-  const verdict = entry.budget === undefined ? '' : gzip <= entry.budget ? `<= ${entry.budget} ok` : `> ${entry.budget} OVER`;
+  const verdict =
+    entry.budget === undefined ? '' : gzip <= entry.budget ? `<= ${entry.budget} ok` : `> ${entry.budget} OVER`;
   over ||= entry.budget !== undefined && gzip > entry.budget;
   console.log(`${entry.name.padEnd(26)} ${String(code.length).padStart(9)}  ${String(gzip).padStart(10)}  ${verdict}`);
   if (why) console.log(await esbuild.analyzeMetafile(result.metafile));

@@ -11,9 +11,9 @@
  * ```
  * @module
  */
-export { SigV4Error, type SigV4ErrorCode } from './errors.js';
-export { isCanonical, percentDecode, recode, toHex, uriEncode, uriEncodeBytes } from './encoding.js';
-export { splitUrl, type UrlParts } from './url.js';
+export { SigV4Error, type SigV4ErrorCode } from './core/errors.js';
+export { isCanonical, percentDecode, recode, toHex, uriEncode, uriEncodeBytes } from './core/encoding.js';
+export { splitUrl, type UrlParts } from './core/url.js';
 export {
   canonicalHeaders,
   canonicalQuery,
@@ -28,9 +28,9 @@ export {
   type CanonicalHeaders,
   type PathRules,
   type QueryPair,
-} from './canonical-request.js';
-export { HEADER_POLICY, headerRule, type HeaderRule } from './header-policy.js';
-export { ALGORITHM, amzDate, credentialScope, stringToSign } from './string-to-sign.js';
+} from './core/canonical-request.js';
+export { HEADER_POLICY, headerRule, type HeaderRule } from './core/header-policy.js';
+export { ALGORITHM, amzDate, credentialScope, stringToSign } from './core/string-to-sign.js';
 export {
   deriveSigningKey,
   KEY_CACHE_SIZE,
@@ -38,8 +38,8 @@ export {
   signCanonicalRequest,
   signingKey,
   type SignedParts,
-} from './signing-key.js';
-export { defaultBackend, pureJsBackend, setDefaultBackend, type HashBackend, type PreparedKey } from './hash.js';
+} from './core/signing-key.js';
+export { defaultBackend, pureJsBackend, setDefaultBackend, type HashBackend, type PreparedKey } from './core/hash.js';
 export {
   DEFAULT_EXPIRES_IN,
   EMPTY_SHA256,
@@ -55,6 +55,6 @@ export {
   type HeaderValue,
   type PresignOptions,
   type PresignResult,
-} from './presign.js';
-export * from './s3.js';
-export * from './verify.js';
+} from './sign/presign.js';
+export * from './sign/s3.js';
+export * from './verify/verify.js';

@@ -4,10 +4,10 @@
  * never see this file.
  * @module
  */
-import { setDefaultBackend } from './hash.js';
-import { nodeBackend } from './hash-node.js';
+import { setDefaultBackend } from './core/hash.js';
+import { nodeBackend } from './core/hash-node.js';
 
 setDefaultBackend(nodeBackend);
 
 export * from './index.js';
-export { nodeBackend } from './hash-node.js';
+export { nodeBackend } from './core/hash-node.js';

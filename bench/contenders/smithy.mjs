@@ -24,7 +24,13 @@ function toUrl(request) {
 
 function smithy(sha256) {
   return (workload) => {
-    const signer = new SignatureV4({ credentials: credentialsOf(workload), region: REGION, service: 's3', sha256, uriEscapePath: false });
+    const signer = new SignatureV4({
+      credentials: credentialsOf(workload),
+      region: REGION,
+      service: 's3',
+      sha256,
+      uriEscapePath: false,
+    });
     const options = { signingDate: SIGNING_DATE, expiresIn: EXPIRES_IN };
     return async (i) =>
       toUrl(

@@ -32,7 +32,8 @@ function verifier(backend) {
 export function checkVerifier(label, workload, verify) {
   for (const i of new Set([0, workload.keys.length - 1])) {
     const result = verify(i);
-    if (!result.ok) throw new Error(`${label} refused aws4's URL for ${workload.id}[${i}]: ${result.code} ${result.message}`);
+    if (!result.ok)
+      throw new Error(`${label} refused aws4's URL for ${workload.id}[${i}]: ${result.code} ${result.message}`);
   }
   const url = aws4Contender.make(workload)(0);
   const last = url.at(-1);

@@ -55,7 +55,8 @@ export function oracleRequestUrl(req) {
 export async function botocorePresignBatch(reqs) {
   if (!isBotocoreAvailable()) return undefined;
   const cases = reqs.map((r) => {
-    if (!(r.date instanceof Date) || Number.isNaN(r.date.getTime())) throw new TypeError('botocore oracle: date must be a valid Date');
+    if (!(r.date instanceof Date) || Number.isNaN(r.date.getTime()))
+      throw new TypeError('botocore oracle: date must be a valid Date');
     return {
       method: r.method,
       url: oracleRequestUrl(r),
@@ -87,7 +88,8 @@ export async function botocorePresignBatch(reqs) {
   if (code !== 0) throw new Error(`botocore oracle exited with ${code}: ${stderr}`);
   /** @type {Array<{ ok: true, signature: string, url: string, canonicalRequest: string, stringToSign: string, signerClass: string, payloadOverridden: boolean, tokenAppendedByAdapter: boolean } | { ok: false, error: string }>} */
   const parsed = JSON.parse(Buffer.concat(stdout).toString('utf8'));
-  if (parsed.length !== reqs.length) throw new Error(`botocore oracle: ${parsed.length} results for ${reqs.length} cases`);
+  if (parsed.length !== reqs.length)
+    throw new Error(`botocore oracle: ${parsed.length} results for ${reqs.length} cases`);
   return parsed.map((p) => {
     if (!p.ok) return { error: p.error };
     const afterScheme = p.url.indexOf('://') + 3;
@@ -97,7 +99,8 @@ export async function botocorePresignBatch(reqs) {
     /** @type {Record<string, string>} */
     const params = {};
     for (const [n, v] of queryPairs) if (!Object.hasOwn(params, n)) params[n] = v;
-    if (params['X-Amz-Signature'] !== p.signature) throw new Error(`botocore oracle: URL signature differs from computed one: ${p.url}`);
+    if (params['X-Amz-Signature'] !== p.signature)
+      throw new Error(`botocore oracle: URL signature differs from computed one: ${p.url}`);
     return {
       signature: p.signature,
       params,

@@ -12,7 +12,8 @@ export const PROJECT = fileURLToPath(new URL('../..', import.meta.url));
 /** Runs a command to completion and throws with its output when it fails. */
 export function mustRun(command: string, args: readonly string[], cwd: string): string {
   const run = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 180_000 });
-  if (run.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${run.status}): ${run.stderr}${run.stdout}`);
+  if (run.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} failed (${run.status}): ${run.stderr}${run.stdout}`);
   return run.stdout;
 }
 
@@ -26,7 +27,11 @@ export function buildPackage(): string {
   copyFileSync(join(PROJECT, 'package.json'), join(folder, 'package.json'));
   const dist = join(folder, 'dist');
   try {
-    mustRun(join(PROJECT, 'node_modules/.bin/tsc'), ['-p', join(PROJECT, 'tsconfig.build.json'), '--outDir', dist], PROJECT);
+    mustRun(
+      join(PROJECT, 'node_modules/.bin/tsc'),
+      ['-p', join(PROJECT, 'tsconfig.build.json'), '--outDir', dist],
+      PROJECT,
+    );
     mustRun(process.execPath, [join(PROJECT, 'scripts/postbuild.mjs'), dist], PROJECT);
   } catch (error) {
     rmSync(folder, { recursive: true, force: true });

@@ -91,7 +91,10 @@ function provider(ak, sk, token) {
   let p = providers.get(key);
   if (p === undefined) {
     const { auth } = crt();
-    p = token === undefined ? auth.AwsCredentialsProvider.newStatic(ak, sk) : auth.AwsCredentialsProvider.newStatic(ak, sk, token);
+    p =
+      token === undefined
+        ? auth.AwsCredentialsProvider.newStatic(ak, sk)
+        : auth.AwsCredentialsProvider.newStatic(ak, sk, token);
     if (providers.size > 256) providers.clear();
     providers.set(key, p);
   }
@@ -334,7 +337,9 @@ export async function crtPresignTraced(reqs) {
     }
     const hash = createHash('sha256').update(canonicalRequest, 'utf8').digest('hex');
     if (stringToSign.split('\n').at(-1) !== hash) {
-      throw new Error(`crt trace: captured canonical request does not hash to the string-to-sign's last line\n${canonicalRequest}`);
+      throw new Error(
+        `crt trace: captured canonical request does not hash to the string-to-sign's last line\n${canonicalRequest}`,
+      );
     }
     return { ...p.result, canonicalRequest, stringToSign };
   });

@@ -76,7 +76,9 @@ export function send(url: string, options: SendOptions): Promise<HttpResponse> {
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
         res.on('error', reject);
       },
     );
@@ -215,8 +217,15 @@ export async function startCeph(): Promise<S3TestServer> {
     stopCluster = () => execFileSync('bash', [CEPH_SCRIPT, 'stop', dir], { stdio: 'ignore', timeout: 60_000 });
   }
   const endpoint = env['CEPH_RGW_ENDPOINT']!;
-  const credentials = { accessKeyId: env['CEPH_RGW_ACCESS_KEY'] ?? '', secretAccessKey: env['CEPH_RGW_SECRET_KEY'] ?? '' };
-  const location: S3Location = { bucket: uniqueBucketName('ceph'), region: env['CEPH_RGW_REGION'] ?? 'us-east-1', endpoint };
+  const credentials = {
+    accessKeyId: env['CEPH_RGW_ACCESS_KEY'] ?? '',
+    secretAccessKey: env['CEPH_RGW_SECRET_KEY'] ?? '',
+  };
+  const location: S3Location = {
+    bucket: uniqueBucketName('ceph'),
+    region: env['CEPH_RGW_REGION'] ?? 'us-east-1',
+    endpoint,
+  };
   const created = await send(
     presign({ method: 'PUT', url: s3Url(location), region: location.region, service: 's3', credentials }),
     { method: 'PUT' },

@@ -118,4 +118,8 @@ export interface AwsCAuthContext {
  * them honestly: the raw path, encoded once, is `uriEscapePath: false` with the raw path. The
  * engine's rule (a wire path is encoded a second time) is not bent to pass them.
  */
-export const RAW_PATH_CASES: ReadonlySet<string> = new Set(['get-space-normalized', 'get-space-unnormalized', 'get-utf8']);
+export const RAW_PATH_CASES: ReadonlySet<string> = new Set([
+  'get-space-normalized',
+  'get-space-unnormalized',
+  'get-utf8',
+]);

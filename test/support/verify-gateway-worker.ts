@@ -2,7 +2,7 @@
  * The gateway as a Cloudflare Worker, bundled by esbuild for workerd (see gateway-worker.test.ts).
  * Objects live in a Map for the worker's lifetime; the key pair comes from the bindings.
  */
-import { createGateway, memoryStorage, type GatewayHandler } from '../../src/gateway.js';
+import { createGateway, memoryStorage, type GatewayHandler } from '../../src/gateway/gateway.js';
 
 interface Env {
   readonly ACCESS_KEY_ID: string;

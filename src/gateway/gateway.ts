@@ -1,0 +1,191 @@
+/**
+ * A fetch-style object gateway that serves downloads and accepts uploads only through presigned
+ * URLs checked by {@link verifyPresignedUrl}, answering with S3-style XML errors. It touches no
+ * platform API beyond `Request`, `Response` and `crypto.randomUUID`, so the same handler runs in
+ * Node (see `gateway-node.ts`), Cloudflare Workers, Deno and Bun; storage is a small interface.
+ *
+ * One bucket per gateway: the whole URL path, decoded, is the object key (`/photos/cat.jpg` is
+ * the key `photos/cat.jpg`). `GET` and `HEAD` read an object, `PUT` writes one; every request
+ * must be presigned for service `s3` with the exact method it uses.
+ *
+ * @example
+ * ```ts
+ * import { createGateway, memoryStorage } from 'sigv4-presign/gateway';
+ * const gateway = createGateway({ storage: memoryStorage(), secretFor: (id) => keys.get(id) });
+ * export default { fetch: (request: Request) => gateway(request, request.headers.get('cf-connecting-ip') ?? undefined) };
+ * ```
+ * @module
+ */
+import { percentDecode } from '../core/encoding.js';
+import type { HashBackend } from '../core/hash.js';
+import { ipAllowed, parseCidrList, type CidrBlock } from './cidr.js';
+import { splitUrl } from '../core/url.js';
+import { verifyPresignedUrl, type SecretLookup, type VerifyFailureCode } from '../verify/verify.js';
+
+/** An object as storage returns it. */
+export interface StoredObject {
+  readonly body: ReadableStream<Uint8Array> | Uint8Array<ArrayBuffer>;
+  readonly size: number;
+  readonly contentType: string | undefined;
+}
+
+/** Where objects live: a directory, a Map, an R2 bucket... Keys are any non-empty UTF-8 text. */
+export interface GatewayStorage {
+  /** The object under `key`, or undefined when there is none. */
+  get(key: string): Promise<StoredObject | undefined>;
+  /** Stores `body` under `key`, replacing any object there; resolves once it is complete. */
+  put(key: string, body: ReadableStream<Uint8Array> | null, contentType: string | undefined): Promise<void>;
+}
+
+/** How a gateway checks requests and where it keeps objects. */
+export interface GatewayConfig {
+  readonly storage: GatewayStorage;
+  /** The secret for an access key id (may return a Promise, for a KV store or a database). */
+  readonly secretFor: SecretLookup;
+  /** Allowed signing regions. Default: any. */
+  readonly regions?: readonly string[] | undefined;
+  /** Client addresses allowed, in CIDR notation (`aws:SourceIp`). Default: any. */
+  readonly allowedSourceIps?: readonly string[] | undefined;
+  /** Headers every URL must sign, such as `content-type`. */
+  readonly requiredSignedHeaders?: readonly string[] | undefined;
+  /** How many seconds `X-Amz-Date` may lie in the future. Default 300. */
+  readonly clockSkewSeconds?: number | undefined;
+  /** The clock, for tests. Default: the system clock. */
+  readonly now?: (() => Date) | undefined;
+  /** SHA-256/HMAC implementation. Default: the library's default backend. */
+  readonly backend?: HashBackend | undefined;
+}
+
+/** Serves one request; `clientIp` is the peer's address, checked against `allowedSourceIps`. */
+export type GatewayHandler = (request: Request, clientIp?: string) => Promise<Response>;
+
+/** The error codes a gateway answers with: the verifier's, and S3's for the rest. */
+export type GatewayErrorCode =
+  VerifyFailureCode | 'NoSuchKey' | 'MethodNotAllowed' | 'InvalidURI' | 'SourceIpNotAllowed';
+
+const STATUS: Record<GatewayErrorCode, number> = {
+  AuthorizationQueryParametersError: 400,
+  InvalidRequest: 400,
+  InvalidURI: 400,
+  SignatureDoesNotMatch: 403,
+  AccessDenied: 403,
+  InvalidAccessKeyId: 403,
+  RequestTimeTooSkewed: 403,
+  RequiredHeaderNotSigned: 403,
+  SourceIpNotAllowed: 403,
+  NoSuchKey: 404,
+  MethodNotAllowed: 405,
+  InternalError: 500,
+};
+
+const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+const xml = (text: string) => text.replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!);
+
+/** An S3-style XML error response. HEAD responses carry no body, as in S3. */
+export function errorResponse(code: GatewayErrorCode, message: string, resource: string, method = 'GET'): Response {
+  const body =
+    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    `<Error><Code>${code}</Code><Message>${xml(message)}</Message><Resource>${xml(resource)}</Resource>` +
+    `<RequestId>${crypto.randomUUID()}</RequestId></Error>`;
+  const headers = { 'content-type': 'application/xml', 'x-amz-error-code': code };
+  return new Response(method === 'HEAD' ? null : body, { status: STATUS[code], headers });
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The object key named by a URL path: its escapes decoded to bytes, read as UTF-8. */
+export function objectKey(path: string): string | undefined {
+  try {
+    const key = utf8.decode(percentDecode(path.slice(1)));
+    return key === '' ? undefined : key;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Builds a gateway handler. Throws `INVALID_OPTION` at once for a malformed allow-list, rather
+ * than refusing every request later.
+ */
+export function createGateway(config: GatewayConfig): GatewayHandler {
+  const allowed: CidrBlock[] | undefined =
+    config.allowedSourceIps === undefined ? undefined : parseCidrList(config.allowedSourceIps);
+  const { storage } = config;
+
+  return async (request, clientIp) => {
+    const method = request.method;
+    let path: string;
+    try {
+      path = splitUrl(request.url).path;
+    } catch {
+      return errorResponse('InvalidURI', 'the URL cannot be read', '/', method);
+    }
+    const verdict = await verifyPresignedUrl(
+      { method, url: request.url, headers: request.headers },
+      {
+        secretFor: config.secretFor,
+        services: ['s3'],
+        regions: config.regions,
+        requiredSignedHeaders: config.requiredSignedHeaders,
+        clockSkewSeconds: config.clockSkewSeconds,
+        now: config.now?.(),
+        backend: config.backend,
+      },
+    );
+    if (!verdict.ok) return errorResponse(verdict.code, verdict.message, path, method);
+    // After authentication, as a bucket policy's aws:SourceIp condition is.
+    if (allowed !== undefined && !ipAllowed(clientIp, allowed)) {
+      return errorResponse('SourceIpNotAllowed', 'this URL may not be used from your address', path, method);
+    }
+    const key = objectKey(path);
+    if (key === undefined)
+      return errorResponse('InvalidURI', 'the path must name an object key in UTF-8', path, method);
+
+    try {
+      if (method === 'PUT') {
+        await storage.put(key, request.body, request.headers.get('content-type') ?? undefined);
+        return new Response(null, { status: 200 });
+      }
+      if (method !== 'GET' && method !== 'HEAD') {
+        return errorResponse('MethodNotAllowed', `${method} is not supported here: use GET, HEAD or PUT`, path, method);
+      }
+      const object = await storage.get(key);
+      if (object === undefined) return errorResponse('NoSuchKey', 'The specified key does not exist.', path, method);
+      const headers = {
+        'content-length': String(object.size),
+        'content-type': object.contentType ?? 'application/octet-stream',
+      };
+      if (method === 'HEAD') {
+        if (object.body instanceof ReadableStream) await object.body.cancel();
+        return new Response(null, { status: 200, headers });
+      }
+      return new Response(object.body, { status: 200, headers });
+    } catch {
+      // The storage's error is not echoed: it may name server paths.
+      return errorResponse('InternalError', 'the storage failed', path, method);
+    }
+  };
+}
+
+/**
+ * In-memory storage on a `Map`: for tests, demos and Workers without a bucket binding.
+ *
+ * @example
+ * ```ts
+ * const gateway = createGateway({ storage: memoryStorage(), secretFor });
+ * ```
+ */
+export function memoryStorage(
+  objects = new Map<string, { bytes: Uint8Array<ArrayBuffer>; contentType: string | undefined }>(),
+): GatewayStorage {
+  return {
+    get: async (key) => {
+      const object = objects.get(key);
+      return object && { body: object.bytes, size: object.bytes.byteLength, contentType: object.contentType };
+    },
+    put: async (key, body, contentType) => {
+      const bytes = new Uint8Array(body === null ? new ArrayBuffer(0) : await new Response(body).arrayBuffer());
+      objects.set(key, { bytes, contentType });
+    },
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * Edge-clean by construction: the default entry, bundled for the browser, pulls in no Node
+ * built-in, while Node's entry does pull in node:crypto (which shows that the check can see one).
+ */
+import { builtinModules } from 'node:module';
+import * as esbuild from 'esbuild';
+import { expect, test } from 'vitest';
+import { withBuiltPackage } from './conformance/build.js';
+
+const BUILTINS = new Set(builtinModules);
+const isBuiltin = (path: string) => path.startsWith('node:') || BUILTINS.has(path) || BUILTINS.has(path.split('/')[0]!);
+
+/** Bundles the whole public API as a user's bundler would and lists the built-ins it imports. */
+function bundleEverything(platform: 'browser' | 'node') {
+  return withBuiltPackage(async (folder) => {
+    const builtins: string[] = [];
+    const recordBuiltins: esbuild.Plugin = {
+      name: 'record-node-builtins',
+      setup(build) {
+        build.onResolve({ filter: /.*/ }, (args) => {
+          if (!isBuiltin(args.path)) return undefined;
+          builtins.push(`${args.path} (from ${args.importer.slice(folder.length + 1)})`);
+          return { path: args.path, external: true };
+        });
+      },
+    };
+    const result = await esbuild.build({
+      stdin: { contents: "export * from 'sigv4-presign';", resolveDir: folder, loader: 'js' },
+      bundle: true,
+      format: 'esm',
+      platform,
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+      plugins: [recordBuiltins],
+    });
+    // Inputs are relative to the working directory; keep the part inside the package.
+    const inputs = Object.keys(result.metafile.inputs).map((input) => input.replace(/^.*?(?=dist\/)/, ''));
+    return { builtins, inputs };
+  });
+}
+
+test('the default entry, bundled for the browser, imports no Node built-in', async () => {
+  const { builtins, inputs } = await bundleEverything('browser');
+  expect(builtins).toEqual([]);
+  expect(inputs).toContain('dist/index.js');
+  expect(inputs.filter((input) => input.includes('hash-node') || input.endsWith('dist/node.js'))).toEqual([]);
+});
+
+test("Node's entry (the `node` condition) is where node:crypto lives", async () => {
+  const { builtins, inputs } = await bundleEverything('node');
+  expect(builtins).toEqual(['node:crypto (from dist/core/hash-node.js)']);
+  expect(inputs).toContain('dist/node.js');
+});

@@ -1,0 +1,73 @@
+/**
+ * The same gateway handler as a Cloudflare Worker on workerd (miniflare): bundled by esbuild from
+ * test/support/verify-gateway-worker.ts, with the key pair in bindings, called with fetch over
+ * miniflare's loopback HTTP server. (`dispatchFetch` is not used: it rewrites Host to the
+ * loopback address while keeping the URL, which no production Worker sees.)
+ */
+import { build } from 'esbuild';
+import { Miniflare } from 'miniflare';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ACCESS_KEY_ID, SECRET, sign } from '../support/verify-fixtures.js';
+
+let worker: Miniflare;
+let origin: string;
+
+beforeAll(async () => {
+  const bundle = await build({
+    entryPoints: [fileURLToPath(new URL('../support/verify-gateway-worker.ts', import.meta.url))],
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    write: false,
+  });
+  worker = new Miniflare({
+    modules: true,
+    script: bundle.outputFiles[0]!.text,
+    compatibilityDate: '2026-04-01',
+    bindings: { ACCESS_KEY_ID, SECRET_ACCESS_KEY: SECRET },
+  });
+  origin = (await worker.ready).origin;
+});
+afterAll(async () => {
+  await worker?.dispose();
+});
+
+// The worker checks against the real clock: sign now.
+const now = () => new Date();
+
+describe('gateway on workerd', () => {
+  test('PUT then GET through presigned URLs', async () => {
+    const upload = sign({
+      method: 'PUT',
+      url: `${origin}/notes/hello%20world.txt`,
+      headers: { 'content-type': 'text/plain' },
+      signingDate: now(),
+    });
+    const put = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: 'hi from workerd' });
+    expect(put.status).toBe(200);
+    await put.arrayBuffer();
+    const got = await fetch(sign({ url: `${origin}/notes/hello%20world.txt`, signingDate: now() }).url);
+    expect(got.status).toBe(200);
+    expect(got.headers.get('content-type')).toBe('text/plain');
+    expect(await got.text()).toBe('hi from workerd');
+  });
+
+  test('refusals are S3 XML with the verifier’s codes', async () => {
+    const url = sign({ url: `${origin}/notes/hello%20world.txt`, signingDate: now() }).url;
+    const tampered = await fetch(url.replace('hello', 'jello'));
+    expect(tampered.status).toBe(403);
+    expect(await tampered.text()).toContain('<Code>SignatureDoesNotMatch</Code>');
+    const unknownKey = await fetch(url.replace(ACCESS_KEY_ID, 'AKIDUNKNOWN'));
+    expect(await unknownKey.text()).toContain('<Code>InvalidAccessKeyId</Code>');
+    const missing = await fetch(sign({ url: `${origin}/none`, signingDate: now() }).url);
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain('<Code>NoSuchKey</Code>');
+    const expired = await fetch(
+      sign({ url: `${origin}/notes/hello%20world.txt`, signingDate: new Date(Date.now() - 3_600_000) }).url,
+    );
+    expect(expired.status).toBe(403);
+    expect(await expired.text()).toContain('<Code>AccessDenied</Code>');
+  });
+});
