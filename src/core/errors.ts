@@ -32,7 +32,9 @@ export type SigV4ErrorCode =
   | 'INVALID_OPTION'
   | 'CREDENTIALS_EXPIRE_TOO_SOON'
   | 'INVALID_BUCKET_NAME'
-  | 'INVALID_KEY';
+  | 'INVALID_KEY'
+  | 'INVALID_REGION_SET'
+  | 'ECDSA_UNAVAILABLE';
 
 /** Thrown for every invalid input. `code` is stable across versions; `message` is for people. */
 export class SigV4Error extends Error {
