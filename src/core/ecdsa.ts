@@ -91,7 +91,7 @@ const unavailable = (why: string) =>
   new SigV4Error(
     'ECDSA_UNAVAILABLE',
     `SigV4a needs ECDSA P-256 from the platform, and ${why}. ` +
-      "Pass { ecdsa: nobleEcdsa } from 'sigv4-presign/v4a-noble' (needs the optional peer dependency @noble/curves).",
+      'Pass an ecdsa backend of your own, for example one on @noble/curves.',
   );
 
 function subtle(): SubtleCrypto {
