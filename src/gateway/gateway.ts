@@ -81,13 +81,38 @@ const STATUS: Record<GatewayErrorCode, number> = {
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 const xml = (text: string) => text.replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!);
 
+// C0 and C1 controls, DEL, and the two Unicode line separators: what could end a log line or
+// forge one (most of them are not even allowed in XML 1.0).
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const hex = (c: string, digits: number) => c.charCodeAt(0).toString(16).padStart(digits, '0');
+
+/**
+ * Request text made safe to echo in a message: control characters become visible escapes
+ * (`\x0a`, `\u2028`), so a decoded `%0A` in a query cannot start a forged line in a log.
+ *
+ * @example
+ * ```ts
+ * printable('AKID\nFORGED'); // 'AKID\\x0aFORGED'
+ * ```
+ */
+export function printable(text: string): string {
+  return text.replace(CONTROLS, (c) => (c.charCodeAt(0) > 0xff ? '\\u' + hex(c, 4) : '\\x' + hex(c, 2)));
+}
+
+/** `x-content-type-options` on every answer: no browser may guess a type other than the one stored. */
+const NOSNIFF = 'nosniff';
+
 /** An S3-style XML error response. HEAD responses carry no body, as in S3. */
 export function errorResponse(code: GatewayErrorCode, message: string, resource: string, method = 'GET'): Response {
   const body =
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
-    `<Error><Code>${code}</Code><Message>${xml(message)}</Message><Resource>${xml(resource)}</Resource>` +
-    `<RequestId>${crypto.randomUUID()}</RequestId></Error>`;
-  const headers = { 'content-type': 'application/xml', 'x-amz-error-code': code };
+    `<Error><Code>${code}</Code><Message>${xml(printable(message))}</Message>` +
+    `<Resource>${xml(printable(resource))}</Resource><RequestId>${crypto.randomUUID()}</RequestId></Error>`;
+  const headers = {
+    'content-type': 'application/xml',
+    'x-amz-error-code': code,
+    'x-content-type-options': NOSNIFF,
+  };
   return new Response(method === 'HEAD' ? null : body, { status: STATUS[code], headers });
 }
 
@@ -120,6 +145,10 @@ export function createGateway(config: GatewayConfig): GatewayHandler {
     } catch {
       return errorResponse('InvalidURI', 'the URL cannot be read', '/', method);
     }
+    // Before the signature: a refused address learns nothing about keys or signatures.
+    if (allowed !== undefined && !ipAllowed(clientIp, allowed)) {
+      return errorResponse('SourceIpNotAllowed', 'requests are not accepted from your address', path, method);
+    }
     const verdict = await verifyPresignedUrl(
       { method, url: request.url, headers: request.headers },
       {
@@ -133,10 +162,6 @@ export function createGateway(config: GatewayConfig): GatewayHandler {
       },
     );
     if (!verdict.ok) return errorResponse(verdict.code, verdict.message, path, method);
-    // After authentication, as a bucket policy's aws:SourceIp condition is.
-    if (allowed !== undefined && !ipAllowed(clientIp, allowed)) {
-      return errorResponse('SourceIpNotAllowed', 'this URL may not be used from your address', path, method);
-    }
     const key = objectKey(path);
     if (key === undefined)
       return errorResponse('InvalidURI', 'the path must name an object key in UTF-8', path, method);
@@ -154,6 +179,7 @@ export function createGateway(config: GatewayConfig): GatewayHandler {
       const headers = {
         'content-length': String(object.size),
         'content-type': object.contentType ?? 'application/octet-stream',
+        'x-content-type-options': NOSNIFF,
       };
       if (method === 'HEAD') {
         if (object.body instanceof ReadableStream) await object.body.cancel();

@@ -54,13 +54,16 @@ export function keyFileName(key: string): string {
   return 'h' + createHash('sha256').update(bytes).digest('hex');
 }
 
-const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW;
+// O_NONBLOCK: opening a FIFO planted at an object's path would otherwise wait for a writer,
+// holding one of libuv's four pool threads; four such requests would stall every file access.
+const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
-/** Reads a regular file without following a symlink; undefined when there is none. */
+/** Opens a regular file without following a symlink or waiting on a special file; undefined when there is none. */
 async function openRegularFile(path: string) {
   const file = await open(path, READ_FLAGS).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT' || error.code === 'ELOOP') return undefined;
+    // ELOOP: a symlink (O_NOFOLLOW); ENXIO: a socket.
+    if (error.code === 'ENOENT' || error.code === 'ELOOP' || error.code === 'ENXIO') return undefined;
     throw error;
   });
   if (file === undefined) return undefined;
