@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { toHex } from '../../../src/core/encoding.js';
 import { nodeBackend } from '../../../src/node.js';
-import { hmac, hmacKey, sha256 } from '../../../src/core/sha256.js';
+import { hmac, hmacKey, sha256, sha256Stream } from '../../../src/core/sha256.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const hex = (s: string) => Uint8Array.from(Buffer.from(s, 'hex'));
@@ -39,6 +39,34 @@ describe('SHA-256', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 2000 }), (message) => {
         expect(toHex(sha256(message))).toBe(createHash('sha256').update(message).digest('hex'));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('SHA-256 in pieces (sha256Stream)', () => {
+  /** Splits `message` at the given cut points (sorted, deduplicated, inside the message). */
+  const pieces = (message: Uint8Array, cuts: number[]) => {
+    const at = [...new Set(cuts.map((c) => c % (message.length + 1)))].sort((a, b) => a - b);
+    return [...at, message.length].map((end, i) => message.subarray(i === 0 ? 0 : at[i - 1], end));
+  };
+
+  test('one million "a" fed in pieces of 1, 63, 64, 65 and 1000 bytes (FIPS 180-4)', () => {
+    for (const size of [1, 63, 64, 65, 1000]) {
+      const hash = sha256Stream();
+      const block = new Uint8Array(size).fill(0x61);
+      for (let left = 1_000_000; left > 0; left -= size) hash.update(block.subarray(0, Math.min(size, left)));
+      expect(toHex(hash.digest())).toBe('cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0');
+    }
+  });
+
+  test('agrees with node:crypto on random messages cut at random places', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 3000 }), fc.array(fc.nat(), { maxLength: 8 }), (message, cuts) => {
+        const hash = sha256Stream();
+        for (const piece of pieces(message, cuts)) hash.update(piece);
+        expect(toHex(hash.digest())).toBe(createHash('sha256').update(message).digest('hex'));
       }),
       { numRuns: 1000 },
     );
