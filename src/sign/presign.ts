@@ -29,9 +29,9 @@ import {
 } from '../core/canonical-request.js';
 import { toHex, uriEncode } from '../core/encoding.js';
 import { SigV4Error, type SigV4ErrorCode } from '../core/errors.js';
-import { defaultBackend, type HashBackend, type PreparedKey } from '../core/hash.js';
+import { defaultBackend, type HashBackend } from '../core/hash.js';
 import { headerRule } from '../core/header-policy.js';
-import { signCanonicalRequest, signingKey } from '../core/signing-key.js';
+import { signCanonicalRequest, signingKey, type SignedParts } from '../core/signing-key.js';
 import { ALGORITHM, amzDate, credentialScope } from '../core/string-to-sign.js';
 import { sha256 } from '../core/sha256.js';
 import { splitUrl } from '../core/url.js';
@@ -89,6 +89,12 @@ export interface PresignOptions {
   readonly backend?: HashBackend | undefined;
 }
 
+/** The options that describe the request itself, which SigV4 and SigV4a read alike. */
+export type RequestOptions = Pick<
+  PresignOptions,
+  'method' | 'url' | 'headers' | 'payloadHash' | 'uriEscapePath' | 'normalizePath'
+>;
+
 /** A presigned URL together with every intermediate step, for debugging `SignatureDoesNotMatch`. */
 export interface PresignResult {
   readonly url: string;
@@ -129,17 +135,19 @@ function fail(code: SigV4ErrorCode, message: string): never {
 }
 
 /** Returns `value` when `ok`, else throws. Messages never echo a value: it might be a secret. */
-function check<T>(value: unknown, ok: boolean, code: SigV4ErrorCode, message: string): T {
+export function check<T>(value: unknown, ok: boolean, code: SigV4ErrorCode, message: string): T {
   return ok ? (value as T) : fail(code, message);
 }
 
-const isText = (value: unknown, pattern: RegExp): value is string => typeof value === 'string' && pattern.test(value);
+export const isText = (value: unknown, pattern: RegExp): value is string =>
+  typeof value === 'string' && pattern.test(value);
 
 /** Checks the signing region, which must be a non-empty run of `a-z 0-9 -` (`us-east-1`, `auto`). */
 export const checkRegion = (region: unknown): string =>
   check(region, isText(region, REGION), 'INVALID_REGION', 'region must be a name such as us-east-1 or auto');
 
-function checkCredentials(credentials: Credentials | undefined): Credentials {
+/** Checks the credentials' fields; never echoes a value. */
+export function checkCredentials(credentials: Credentials | undefined): Credentials {
   const c = credentials ?? ({} as Credentials);
   const bad = (field: string, should: string) => fail('INVALID_CREDENTIALS', `credentials.${field} must be ${should}`);
   for (const field of ['accessKeyId', 'secretAccessKey'] as const)
@@ -158,10 +166,29 @@ const flag = (name: string, value: unknown, fallback: boolean): boolean =>
     : check(value, typeof value === 'boolean', 'INVALID_OPTION', `${name} must be a boolean`);
 
 /** An optional option from a fixed list; the first entry is the default. */
-const oneOf = <T extends string>(name: string, value: unknown, allowed: readonly [T, ...T[]]): T =>
+export const oneOf = <T extends string>(name: string, value: unknown, allowed: readonly [T, ...T[]]): T =>
   value === undefined
     ? allowed[0]
     : check(value, allowed.includes(value as T), 'INVALID_OPTION', `${name} must be '${allowed.join("' or '")}'`);
+
+/** Checks a service's signing name (`s3`, `execute-api`, `rds-db`). */
+export const checkService = (service: unknown): string =>
+  check(service, isText(service, SERVICE), 'INVALID_SERVICE', 'service must be a signing name such as s3');
+
+/**
+ * The URL's validity in seconds: `expiresIn` checked, then fitted to the credentials' expiration
+ * by the `credentialExpiry` policy. `signedAt` is the start of the `X-Amz-Date` second.
+ */
+export function validity(
+  options: Pick<PresignOptions, 'expiresIn' | 'credentialExpiry' | 'credentials'>,
+  signedAt: number,
+): number {
+  const requested = options.expiresIn ?? DEFAULT_EXPIRES_IN;
+  const inRange = Number.isInteger(requested) && requested >= 1 && requested <= MAX_EXPIRES_IN;
+  if (!inRange) fail('INVALID_EXPIRES_IN', `expiresIn must be whole seconds in 1..${MAX_EXPIRES_IN}`);
+  const policy = oneOf('credentialExpiry', options.credentialExpiry, ['reject', 'clamp']);
+  return fitToCredentials(requested, signedAt, options.credentials.expiration, policy);
+}
 
 /** Shortens or refuses a validity that the credentials would not outlive. */
 function fitToCredentials(
@@ -226,17 +253,13 @@ function choosePayloadHash(option: unknown, fromHeader: string | undefined, isS3
 }
 
 /**
- * What a presign needs that does not depend on the request: the validated credentials, scope,
- * date and validity, the signer's own query parameters and the prepared key. A server signing in
- * a loop repeats all of it, so the last one is kept while its inputs stay the same.
+ * What a presign needs that does not depend on the request: the validated scope, date and
+ * validity, the signer's own query parameters and how to sign. SigV4a's signer (./v4a.ts) builds
+ * one of its own and shares the rest of the work through {@link presignInContext}.
  */
-interface Context {
-  /** The option values it was built from, compared on the next call. */
-  readonly inputs: readonly unknown[];
-  readonly backend: HashBackend;
+export interface RequestContext {
   readonly xAmzDate: string;
   readonly scope: string;
-  readonly key: PreparedKey;
   readonly isS3: boolean;
   /** Start of the second that `X-Amz-Date` names, in milliseconds. */
   readonly signedAt: number;
@@ -245,48 +268,52 @@ interface Context {
   readonly query: string;
   /** `&X-Amz-Security-Token=…` for a token added after signing, else ''. */
   readonly appendedToken: string;
+  /** The string to sign and the signature of a canonical request. */
+  readonly sign: (canonicalRequest: string) => SignedParts;
+}
+
+/**
+ * SigV4's context. A server signing in a loop repeats all of it, so the last one is kept while
+ * its inputs stay the same.
+ */
+interface Context extends RequestContext {
+  /** The option values it was built from, compared on the next call. */
+  readonly inputs: readonly unknown[];
 }
 
 let last: Context | undefined;
 
 function buildContext(options: PresignOptions, inputs: unknown[], date: Date): Context {
   const region = checkRegion(options.region);
-  const service = check<string>(
-    options.service,
-    isText(options.service, SERVICE),
-    'INVALID_SERVICE',
-    'service must be a signing name such as s3',
-  );
-  const { accessKeyId, secretAccessKey, sessionToken, expiration } = checkCredentials(options.credentials);
+  const service = checkService(options.service);
+  const { accessKeyId, secretAccessKey, sessionToken } = checkCredentials(options.credentials);
   const xAmzDate = amzDate(date);
   const signedAt = Math.floor(date.getTime() / 1000) * 1000;
-  const requested = options.expiresIn ?? DEFAULT_EXPIRES_IN;
-  const inRange = Number.isInteger(requested) && requested >= 1 && requested <= MAX_EXPIRES_IN;
-  if (!inRange) fail('INVALID_EXPIRES_IN', `expiresIn must be whole seconds in 1..${MAX_EXPIRES_IN}`);
-  const policy = oneOf('credentialExpiry', options.credentialExpiry, ['reject', 'clamp']);
-  const expiresIn = fitToCredentials(requested, signedAt, expiration, policy);
+  const expiresIn = validity(options, signedAt);
   const tokenMode = oneOf('sessionTokenMode', options.sessionTokenMode, ['signed', 'appended']);
   const backend = inputs[0] as HashBackend;
   check(backend, typeof backend?.hmacHex === 'function', 'INVALID_OPTION', 'backend must be a HashBackend');
 
   const dateStamp = xAmzDate.slice(0, 8);
-  const token = sessionToken ? uriEncode(sessionToken, false) : ''; // '' counts as none
-  // The signer's parameters in canonical order. Scope characters are all unreserved but '/'.
+  // The token's parameter, signed or appended after signing; '' counts as no token.
+  const token = sessionToken ? `&X-Amz-Security-Token=${uriEncode(sessionToken, false)}` : '';
+  const scope = credentialScope(xAmzDate, region, service);
+  // The signer's parameters in canonical order.
   let query =
-    `X-Amz-Algorithm=${ALGORITHM}&X-Amz-Credential=${uriEncode(accessKeyId, false)}%2F${dateStamp}%2F${region}%2F${service}` +
-    `%2Faws4_request&X-Amz-Date=${xAmzDate}&X-Amz-Expires=${expiresIn}`;
-  if (token && tokenMode === 'signed') query += `&X-Amz-Security-Token=${token}`;
+    `X-Amz-Algorithm=${ALGORITHM}&X-Amz-Credential=${uriEncode(accessKeyId + '/' + scope, false)}` +
+    `&X-Amz-Date=${xAmzDate}&X-Amz-Expires=${expiresIn}`;
+  if (tokenMode === 'signed') query += token;
+  const key = signingKey(backend, secretAccessKey, dateStamp, region, service);
   return {
     inputs,
-    backend,
     xAmzDate,
-    scope: credentialScope(xAmzDate, region, service),
-    key: signingKey(backend, secretAccessKey, dateStamp, region, service),
+    scope,
+    sign: (request) => signCanonicalRequest(backend, key, xAmzDate, scope, request),
     isS3: S3_SERVICE.test(service),
     signedAt,
     expiresIn,
     query,
-    appendedToken: token && tokenMode === 'appended' ? `&X-Amz-Security-Token=${token}` : '',
+    appendedToken: tokenMode === 'appended' ? token : '',
   };
 }
 
@@ -328,7 +355,11 @@ function contextFor(options: PresignOptions): Context {
  */
 export function presignDetailed(options: PresignOptions): PresignResult {
   check(options, typeof options === 'object' && options !== null, 'INVALID_OPTION', 'options must be an object');
-  const context = contextFor(options);
+  return presignInContext(options, contextFor(options));
+}
+
+/** The request-dependent part of a presign, SigV4's or SigV4a's: canonicalise, sign, assemble. */
+export function presignInContext(options: RequestOptions, context: RequestContext): PresignResult {
   const method = httpMethod(options.method);
   const url = splitUrl(options.url);
   const rules: PathRules = {
@@ -348,7 +379,7 @@ export function presignDetailed(options: PresignOptions): PresignResult {
   const amzQuery = context.query + '&X-Amz-SignedHeaders=' + uriEncode(canonical.signedHeaders, false);
   const query = userParameters.length === 0 ? amzQuery : canonicalQuery(userParameters.concat(parseQuery(amzQuery)));
   const request = canonicalRequest(method, canonicalUri(path, rules), query, canonical, payloadHash);
-  const signed = signCanonicalRequest(context.backend, context.key, context.xAmzDate, context.scope, request);
+  const signed = context.sign(request);
   return {
     url: `${url.scheme}://${url.host}${path}?${query}${context.appendedToken}&X-Amz-Signature=${signed.signature}`,
     method,

@@ -5,9 +5,11 @@
  * When the folder is missing, suites skip with a loud notice, except under CI, where a missing
  * folder is a failure: `requireVectors()` throws there.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { PresignOptions } from '../../src/index.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const vectorsDir = resolve(process.env.SIGV4_TEST_VECTORS ?? join(repoRoot, '../shared/test-vectors'));
@@ -123,3 +125,37 @@ export const RAW_PATH_CASES: ReadonlySet<string> = new Set([
   'get-space-unnormalized',
   'get-utf8',
 ]);
+
+/** The engine's options for an aws-c-auth case of `suite` (`aws-c-auth/v4` or `aws-c-auth/v4a`, whose region becomes the region set). */
+export function awsCAuthOptions(suite: string, name: string): PresignOptions {
+  const context = readJson<AwsCAuthContext>(suite, name, 'context.json');
+  const request = parseRequest(read(suite, name, 'request.txt'));
+  const headers: Record<string, string[]> = {};
+  let host = '';
+  for (const [rawName, value] of request.headers) {
+    const lower = rawName.toLowerCase();
+    if (lower === 'host') host = value;
+    else (headers[lower] ??= []).push(value);
+  }
+  return {
+    method: request.method,
+    url: `https://${host}${request.target}`,
+    region: context.region,
+    service: context.service,
+    credentials: {
+      accessKeyId: context.credentials.access_key_id,
+      secretAccessKey: context.credentials.secret_access_key,
+      sessionToken: context.credentials.token,
+    },
+    signingDate: new Date(context.timestamp),
+    expiresIn: context.expiration_in_seconds,
+    headers,
+    // sign_body: the payload hash is the body's SHA-256, computed here by node:crypto.
+    payloadHash: context.sign_body ? createHash('sha256').update(request.body).digest('hex') : undefined,
+    // get-space-* and get-utf8 give a raw path that upstream encodes once: mapped as the raw path
+    // with uriEscapePath false, not by bending the double-encoding rule (see RAW_PATH_CASES).
+    uriEscapePath: !RAW_PATH_CASES.has(name),
+    normalizePath: context.normalize,
+    sessionTokenMode: context.omit_session_token ? 'appended' : 'signed',
+  };
+}
