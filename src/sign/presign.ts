@@ -128,7 +128,7 @@ export const SERVICE = /^[a-z0-9._-]+$/;
 export const PAYLOAD_HASH = /^(?:[0-9a-f]{64}|[A-Z0-9-]+)$/;
 /** The query parameters that the signer writes (any case); a URL to sign may not carry them. */
 export const RESERVED_PARAMETER =
-  /^x-amz-(?:algorithm|credential|date|expires|security-token|signedheaders|signature)$/i;
+  /^x-amz-(?:algorithm|credential|date|expires|region-set|security-token|signedheaders|signature)$/i;
 
 function fail(code: SigV4ErrorCode, message: string): never {
   throw new SigV4Error(code, message);

@@ -58,6 +58,7 @@ const BAD_INPUTS: [string, Partial<PresignOptions> | ((o: PresignOptions) => Pre
   ['URL with userinfo', { url: 'https://user:pass@h/key' }, 'INVALID_URL'],
   ['URL already signed', { url: 'https://h/key?X-Amz-Signature=abc' }, 'RESERVED_QUERY_PARAMETER'],
   ['URL with a credential', { url: 'https://h/key?x-amz-credential=abc' }, 'RESERVED_QUERY_PARAMETER'],
+  ['URL with a SigV4a region set', { url: 'https://h/key?X-Amz-Region-Set=us-east-1' }, 'RESERVED_QUERY_PARAMETER'],
   ['header name with a space', { headers: { 'content type': 'a' } }, 'INVALID_HEADER_NAME'],
   ['header name with a colon', { headers: { 'a:b': 'a' } }, 'INVALID_HEADER_NAME'],
   ['host header', { headers: { Host: 'other.example' } }, 'INVALID_HEADER_NAME'],
