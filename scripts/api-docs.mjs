@@ -146,12 +146,21 @@ execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' 
 const defaultEntry = entryExports('index');
 const nodeOnly = entryExports('node');
 nodeOnly.delete('index');
+const v4aEntry = entryExports('v4a');
+const v4aNodeOnly = entryExports('v4a-node');
+v4aNodeOnly.delete('v4a');
 const entries = [
   { title: '`sigv4-presign` (every runtime)', intro: moduleDoc('index'), byModule: defaultEntry },
   {
     title: '`sigv4-presign` under the `node` condition',
     intro: 'Node, Deno and Bun resolve this entry: everything above, with node:crypto as the default backend, plus:',
     byModule: nodeOnly,
+  },
+  { title: '`sigv4-presign/v4a` (SigV4a, every runtime)', intro: moduleDoc('v4a'), byModule: v4aEntry },
+  {
+    title: '`sigv4-presign/v4a` under the `node` condition',
+    intro: "Everything above, with node:crypto's ECDSA, SHA-256 and HMAC as the defaults, plus:",
+    byModule: v4aNodeOnly,
   },
 ];
 const markdown = render(entries);
@@ -164,5 +173,7 @@ if (process.argv.includes('--check')) {
   process.exit(stale || problems.length > 0 ? 1 : 0);
 }
 writeFileSync(OUTPUT, markdown);
-console.log(`wrote docs/API.md (${[...defaultEntry.values(), ...nodeOnly.values()].flat().length} exports)`);
+console.log(
+  `wrote docs/API.md (${[...defaultEntry.values(), ...nodeOnly.values(), ...v4aEntry.values(), ...v4aNodeOnly.values()].flat().length} exports)`,
+);
 for (const problem of problems) console.warn(`undocumented: ${problem}`);

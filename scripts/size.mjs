@@ -24,6 +24,9 @@ const entries = [
   { name: 's3 helpers', source: `export { ${s3Names.join(', ')} } from 'sigv4-presign';` },
   { name: 'everything', source: "export * from 'sigv4-presign';" },
   { name: 'node entry (everything)', source: "export * from 'sigv4-presign';", node: true },
+  { name: 'v4a presignV4a', source: "export { presignV4a } from 'sigv4-presign/v4a';" },
+  { name: 'v4a (everything)', source: "export * from 'sigv4-presign/v4a';" },
+  { name: 'v4a node (everything)', source: "export * from 'sigv4-presign/v4a';", node: true },
 ];
 
 const why = process.argv.includes('--why');

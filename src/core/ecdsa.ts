@@ -147,3 +147,30 @@ export const webCryptoEcdsa: EcdsaBackend = {
     return subtle().verify(SHA256, publicKey as CryptoKey, own(signature.p1363), own(message));
   },
 };
+
+let current: EcdsaBackend = webCryptoEcdsa;
+
+/**
+ * The ECDSA backend used when an option does not name one: WebCrypto, or node:crypto once the
+ * Node entry of `sigv4-presign/v4a` has loaded.
+ *
+ * @example
+ * ```ts
+ * const key = await defaultEcdsa().importPrivateKey(d);
+ * ```
+ */
+export function defaultEcdsa(): EcdsaBackend {
+  return current;
+}
+
+/**
+ * Replaces the default ECDSA backend for the whole process (the Node entry sets node:crypto's).
+ *
+ * @example
+ * ```ts
+ * setDefaultEcdsa(nodeEcdsa);
+ * ```
+ */
+export function setDefaultEcdsa(backend: EcdsaBackend): void {
+  current = backend;
+}

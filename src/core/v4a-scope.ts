@@ -1,0 +1,50 @@
+/**
+ * Where SigV4a's string to sign differs from SigV4's: the algorithm, a credential scope without a
+ * region, and the region set, which travels as the signed `X-Amz-Region-Set` parameter instead.
+ *
+ * ```
+ * AWS4-ECDSA-P256-SHA256 \n 20150830T123600Z \n 20150830/s3/aws4_request \n hex(SHA-256(canonical request))
+ * ```
+ *
+ * @example
+ * ```ts
+ * const scope = v4aCredentialScope('20150830T123600Z', 'service'); // '20150830/service/aws4_request'
+ * v4aStringToSign('20150830T123600Z', scope, sha256Hex(canonicalRequest));
+ * regionSetValue(['us-east-1', 'eu-west-1']);                      // 'us-east-1,eu-west-1'
+ * ```
+ * @module
+ */
+import { SigV4Error } from './errors.js';
+import { V4A_ALGORITHM } from './v4a-key.js';
+
+/** One entry of a region set: a region name (`us-east-1`), or `*` for every region. */
+export const REGION_SET_ENTRY = /^(?:\*|[a-z0-9-]{1,64})$/;
+
+/** `date/service/aws4_request`: SigV4's scope without its region. */
+export function v4aCredentialScope(amzDate: string, service: string): string {
+  return amzDate.slice(0, 8) + '/' + service + '/aws4_request';
+}
+
+/** Joins the algorithm, the request date, the scope and the canonical request's SHA-256 hex. */
+export function v4aStringToSign(amzDate: string, scope: string, canonicalRequestHash: string): string {
+  return V4A_ALGORITHM + '\n' + amzDate + '\n' + scope + '\n' + canonicalRequestHash;
+}
+
+/**
+ * The `X-Amz-Region-Set` value of a region set: its entries joined with `,`. Throws
+ * `INVALID_REGION_SET` unless it is a non-empty array of `*` or region names, without repeats.
+ */
+export function regionSetValue(regionSet: unknown): string {
+  const ok =
+    Array.isArray(regionSet) &&
+    regionSet.length > 0 &&
+    regionSet.every(
+      (entry, i) => typeof entry === 'string' && REGION_SET_ENTRY.test(entry) && regionSet.indexOf(entry) === i,
+    );
+  if (!ok)
+    throw new SigV4Error(
+      'INVALID_REGION_SET',
+      "regionSet must be a non-empty array of distinct region names or '*', such as ['*'] or ['us-east-1', 'eu-west-1']",
+    );
+  return (regionSet as string[]).join(',');
+}
