@@ -32,6 +32,8 @@ export interface OracleRequest {
   payloadHash: string;
   doubleEncode: boolean;
   normalizePath: boolean;
+  /** 'v4' (default) or 'v4a' (SigV4Asymmetric; `region` is then the comma-joined region set). */
+  algorithm?: 'v4' | 'v4a';
 }
 
 export interface OracleResult {
@@ -59,6 +61,13 @@ export declare const EMPTY_SHA256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b
 export declare function isCrtAvailable(): boolean;
 /** Presign one request with aws-crt (in process). */
 export declare function crtPresign(req: OracleRequest): Promise<OracleResult>;
+/** aws-c-auth's SigV4a check of our canonical request and DER signature: true, or crt's error as text. */
+export declare function crtVerifyV4a(
+  req: OracleRequest,
+  canonicalRequest: string,
+  signatureHex: string,
+  publicKey: { x: string; y: string },
+): true | string;
 /** Presign many, `chunkSize` (default 256) concurrently; results in input order. */
 export declare function crtPresignMany(
   reqs: readonly OracleRequest[],

@@ -163,7 +163,8 @@ function toCrtInput(req) {
   const path = query === '' ? req.path : `${req.path}?${query}`;
   /** @type {Record<string, unknown>} */
   const config = {
-    algorithm: auth.AwsSigningAlgorithm.SigV4,
+    // SigV4a: crt reads the region set from `region` (comma-joined).
+    algorithm: req.algorithm === 'v4a' ? auth.AwsSigningAlgorithm.SigV4Asymmetric : auth.AwsSigningAlgorithm.SigV4,
     signature_type: auth.AwsSignatureType.HttpRequestViaQueryParams,
     provider: provider(req.accessKeyId, req.secretAccessKey, req.sessionToken),
     region: req.region,
@@ -189,7 +190,9 @@ function toResult(signed) {
   const params = {};
   for (const [n, v] of queryPairs) if (!Object.hasOwn(params, n)) params[n] = v;
   const signature = params['X-Amz-Signature'];
-  if (signature === undefined || !/^[0-9a-f]{64}$/.test(signature)) {
+  // SigV4: 64 hex digits of HMAC; SigV4a: a DER ECDSA signature in hex.
+  const form = params['X-Amz-Algorithm'] === 'AWS4-ECDSA-P256-SHA256' ? /^30(?:[0-9a-f]{2}){7,71}$/ : /^[0-9a-f]{64}$/;
+  if (signature === undefined || !form.test(signature)) {
     throw new Error(`crt oracle: no X-Amz-Signature in crt output ${JSON.stringify(signed)}`);
   }
   return { signature, params, queryPairs, signedUrlPathAndQuery: signed };
@@ -206,6 +209,31 @@ export async function crtPresign(req) {
   const request = new http.HttpRequest(req.method, path, new http.HttpHeaders(headers));
   const signed = await auth.aws_sign_request(request, config);
   return toResult(signed.path);
+}
+
+/**
+ * aws-c-auth's SigV4a check (`aws_verify_sigv4a_signing`, exported by aws-crt for tests): crt
+ * builds the canonical request of `req` itself, requires it to equal `canonicalRequest` byte for
+ * byte, then verifies `signatureHex` (DER) over its string to sign under the public key.
+ * Returns `true`, or the error crt raised (AWS_AUTH_CANONICAL_REQUEST_MISMATCH,
+ * AWS_AUTH_SIGV4A_SIGNATURE_VALIDATION_FAILURE, …) as text.
+ * @param {import('./crt-oracle.d.mts').OracleRequest} req a request with `algorithm: 'v4a'`
+ * @param {string} canonicalRequest
+ * @param {string} signatureHex
+ * @param {{ x: string, y: string }} publicKey
+ * @returns {true | string}
+ */
+export function crtVerifyV4a(req, canonicalRequest, signatureHex, publicKey) {
+  const { auth, http } = crt();
+  const { path, headers, config } = toCrtInput({ ...req, algorithm: 'v4a' });
+  const request = new http.HttpRequest(req.method, path, new http.HttpHeaders(headers));
+  try {
+    return auth.aws_verify_sigv4a_signing(request, config, canonicalRequest, signatureHex, publicKey.x, publicKey.y)
+      ? true
+      : 'aws_verify_sigv4a_signing returned false';
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
 }
 
 /**
