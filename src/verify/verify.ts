@@ -169,7 +169,7 @@ const LOWER_CASE = PARAMETERS.map((name) => name.toLowerCase());
 /** Raw values of the signer's parameters, by index in PARAMETERS. */
 type Parameters = (string | undefined)[];
 
-/** A failure on its way out of the parser: thrown inside this module only, caught by the entry points. */
+/** A failure on its way out of the parser: thrown inside the verifier only, caught by the entry points. */
 class Refusal {
   constructor(
     readonly code: VerifyFailureCode,
@@ -177,15 +177,17 @@ class Refusal {
   ) {}
 }
 
-function refuse(code: VerifyFailureCode, message: string): never {
+/** Stops a verification with a failure: the entry points turn it into a {@link VerifyFailure}. */
+export function refuse(code: VerifyFailureCode, message: string): never {
   throw new Refusal(code, message);
 }
 
-const badParameters = (message: string): never => refuse('AuthorizationQueryParametersError', message);
+/** Refuses with `AuthorizationQueryParametersError`. */
+export const badParameters = (message: string): never => refuse('AuthorizationQueryParametersError', message);
 const badOptions = (message: string): never => refuse('InternalError', `invalid verifier options: ${message}`);
 
 /** Percent-decodes a query value (recoded first, as it was signed) to text; invalid UTF-8 is refused. */
-function decodeValue(name: string, raw: string): string {
+export function decodeValue(name: string, raw: string): string {
   const encoded = recode(raw, false);
   try {
     return encoded.includes('%') ? decodeURIComponent(encoded) : encoded;
@@ -265,10 +267,32 @@ function parseAmzDate(value: string): Date {
   return date;
 }
 
-interface Scope {
+/** Who signed, and for what: read from `X-Amz-Credential` (and, for SigV4a, `X-Amz-Region-Set`). */
+export interface Scope {
   readonly accessKeyId: string;
+  /** The scope's region; for SigV4a, the region set as signed (`*`, `us-east-1,eu-west-1`). */
   readonly region: string;
   readonly service: string;
+}
+
+/**
+ * What one signing algorithm decides in the verifier; the flow around it (parameters, policy,
+ * clock, headers, canonical request, the key lookup's errors, the result) is shared. SigV4's is
+ * {@link SIGV4}; `sigv4-presign/v4a` adds SigV4a's.
+ */
+export interface Scheme {
+  /** `X-Amz-Algorithm`. */
+  readonly algorithm: string;
+  /** Reads `X-Amz-Credential`, and the scheme's own parameters among the `others` (canonically encoded). */
+  readonly readScope: (credential: string, xAmzDate: string, others: readonly QueryPair[]) => Scope;
+  /** Whether `X-Amz-Signature`'s raw value has the scheme's form. */
+  readonly isSignature: (raw: string) => boolean;
+  /** Whether a server answering for `regions` accepts the scope. */
+  readonly inRegions: (scope: Scope, regions: readonly string[]) => boolean;
+  /** Looks the key up (SigV4: `secretFor`); `undefined` means an unknown access key id. */
+  readonly lookup: (options: VerifyOptions, accessKeyId: string) => unknown;
+  /** Checks the signature under what `lookup` found (not `undefined`), and returns the verdict. */
+  readonly finish: (parsed: Parsed, key: unknown) => VerifyResult | Promise<VerifyResult>;
 }
 
 /** Reads `X-Amz-Credential`: `<access key id>/<YYYYMMDD>/<region>/<service>/aws4_request`. */
@@ -372,7 +396,8 @@ function checkList(name: string, value: unknown): void {
  * URL after URL, and a 1 KB token costs more to read than a SHA-256, so the last one is kept,
  * keyed on the query's text up to the signature.
  */
-interface Signing {
+export interface Signing {
+  readonly scheme: Scheme;
   readonly scope: Scope;
   readonly xAmzDate: string;
   /** `X-Amz-Date` in milliseconds: a number, because a remembered Date could be changed by a caller. */
@@ -388,11 +413,14 @@ interface Signing {
   readonly queryWithoutToken: string;
 }
 
-function readSigning(amz: Parameters, others: QueryPair[]): Signing {
-  if (required(amz, AT.algorithm) !== ALGORITHM) badParameters(`X-Amz-Algorithm must be ${ALGORITHM}`);
+function readSigning(amz: Parameters, others: QueryPair[], schemes: readonly Scheme[]): Signing {
+  const algorithm = required(amz, AT.algorithm);
+  const scheme =
+    schemes.find((known) => known.algorithm === algorithm) ??
+    badParameters(`X-Amz-Algorithm must be ${schemes.map((known) => known.algorithm).join(' or ')}`);
   const xAmzDate = required(amz, AT.date);
   const signedAt = parseAmzDate(xAmzDate);
-  const scope = parseCredential(required(amz, AT.credential), xAmzDate);
+  const scope = scheme.readScope(required(amz, AT.credential), xAmzDate, others);
   const expires = required(amz, AT.expires);
   if (!EXPIRES.test(expires)) badParameters('X-Amz-Expires must be a positive integer number of seconds');
   const signedHeaders = parseSignedHeaders(required(amz, AT.signedHeaders));
@@ -404,6 +432,7 @@ function readSigning(amz: Parameters, others: QueryPair[]): Signing {
   const pairsWithoutToken = pairs.filter(([name]) => name !== PARAMETERS[AT.token]);
   const join = (signed: QueryPair[]) => canonicalQuery(others.length === 0 ? signed : others.concat(signed));
   return {
+    scheme,
     scope,
     xAmzDate,
     signedAt: signedAt.getTime(),
@@ -416,11 +445,11 @@ function readSigning(amz: Parameters, others: QueryPair[]): Signing {
   };
 }
 
-/** The last query read whose signature came last, up to its signature value, and what it says. */
+/** The last SigV4 query read whose signature came last, up to its signature value, and what it says. */
 let lastQuery: { readonly prefix: string; readonly signing: Signing } | undefined;
 
 /** Reads the query of `url` (its text after the first `?`): the signature and everything else it says. */
-function readQuery(url: string, query: string): { signing: Signing; signature: string } {
+function readQuery(url: string, query: string, schemes: readonly Scheme[]): { signing: Signing; signature: string } {
   // The same text before the final 64 characters reads the same, and those characters are then
   // X-Amz-Signature's whole value: when they are a valid one, nothing else needs reading.
   // (A slice compared with === is a memory compare; startsWith goes character by character.)
@@ -435,17 +464,19 @@ function readQuery(url: string, query: string): { signing: Signing; signature: s
   }
   splitUrl(url); // a query not met before: its characters are checked as in every URL
   const { amz, others } = splitParameters(query);
-  const signing = readSigning(amz, others);
-  // Read raw: 64 lower-case hex digits need no decoding, and no other spelling is accepted.
+  const signing = readSigning(amz, others, schemes);
+  // Read raw: lower-case hex digits need no decoding, and no other spelling is accepted.
   const signature = amz[AT.signature] ?? badParameters('X-Amz-Signature is missing: this is not a SigV4 presigned URL');
-  if (signature.length !== 64 || !HEX.test(signature))
-    badParameters('X-Amz-Signature must be 64 lower-case hex digits');
-  if (query.endsWith('X-Amz-Signature=' + signature)) lastQuery = { prefix: query.slice(0, prefixLength), signing };
+  if (!signing.scheme.isSignature(signature))
+    badParameters(`X-Amz-Signature is not a ${signing.scheme.algorithm} signature in lower-case hex`);
+  // Only SigV4's signatures have the fixed length that the fast path above relies on.
+  if (signing.scheme === SIGV4 && query.endsWith('X-Amz-Signature=' + signature))
+    lastQuery = { prefix: query.slice(0, prefixLength), signing };
   return { signing, signature };
 }
 
-/** Everything checked before the secret is needed; {@link finish} completes the work. */
-interface Parsed {
+/** Everything checked before the key is needed; the scheme's `finish` completes the work. */
+export interface Parsed {
   readonly signing: Signing;
   readonly signature: string;
   /** The canonical request with the token in the canonical query (the default mode). */
@@ -470,7 +501,7 @@ function headerBlock(names: readonly string[], values: readonly string[]): Canon
 }
 
 /** Checks the request's shape, parameters, scope and clock, and builds its canonical request. */
-function parse(input: VerifyRequest, options: VerifyOptions): Parsed {
+function parse(input: VerifyRequest, options: VerifyOptions, schemes: readonly Scheme[]): Parsed {
   checkOptions(options);
   if (typeof input !== 'object' || input === null) refuse('InvalidRequest', 'the request must be an object');
   const method = httpMethod(input.method);
@@ -482,9 +513,9 @@ function parse(input: VerifyRequest, options: VerifyOptions): Parsed {
   const query = mark < 0 ? '' : text.slice(mark + 1);
   const header = headerLookup(input.headers);
 
-  const { signing, signature } = readQuery(text, query);
+  const { signing, signature } = readQuery(text, query, schemes);
   const { scope, xAmzDate, signedAt, signedHeaders } = signing;
-  if (options.regions !== undefined && !options.regions.includes(scope.region)) {
+  if (options.regions !== undefined && !signing.scheme.inRegions(scope, options.regions)) {
     badParameters(`the region '${scope.region}' is not accepted here`);
   }
   if (options.services !== undefined && !options.services.includes(scope.service)) {
@@ -565,36 +596,56 @@ function keyFor(backend: HashBackend, secret: string, signing: Signing) {
 /** Signs the canonical request with the secret and compares; tries the unsigned-token form when allowed. */
 function finish(parsed: Parsed, secret: unknown): VerifyResult {
   const { signing, backend } = parsed;
-  const { scope, xAmzDate, sessionToken } = signing;
-  if (secret === undefined) refuse('InvalidAccessKeyId', `the access key id ${scope.accessKeyId} is not known here`);
+  const { xAmzDate } = signing;
   if (typeof secret !== 'string' || secret === '')
     refuse('InternalError', 'secretFor returned something other than a non-empty string');
   const { key, scope: scopeText } = keyFor(backend, secret, signing);
-  const matches = sameSignature(
-    signCanonicalRequest(backend, key, xAmzDate, scopeText, parsed.request).signature,
-    parsed.signature,
+  const matches = (request: string) =>
+    sameSignature(signCanonicalRequest(backend, key, xAmzDate, scopeText, request).signature, parsed.signature);
+  const signed = matches(parsed.request);
+  return verdict(
+    parsed,
+    signed,
+    !signed && parsed.requestWithoutToken !== undefined && matches(parsed.requestWithoutToken),
   );
-  // A token that the signature does not cover may still be accepted, when the options allow it.
-  const valid =
-    matches ||
-    (parsed.requestWithoutToken !== undefined &&
-      sameSignature(
-        signCanonicalRequest(backend, key, xAmzDate, scopeText, parsed.requestWithoutToken).signature,
-        parsed.signature,
-      ));
-  if (!valid)
+}
+
+/**
+ * The result once a scheme has checked the signature: over the canonical request with the
+ * token (`signed`), or, when an unsigned token is allowed, without it (`unsigned`).
+ */
+export function verdict(parsed: Parsed, signed: boolean, unsigned: boolean): VerifySuccess {
+  const { scope, sessionToken } = parsed.signing;
+  if (!signed && !unsigned)
     refuse('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided');
   return {
     ok: true,
     accessKeyId: scope.accessKeyId,
     region: scope.region,
     service: scope.service,
-    signedHeaders: signing.signedHeaders,
-    signedAt: new Date(signing.signedAt),
-    expiresAt: new Date(signing.signedAt + signing.expires * 1000),
+    signedHeaders: parsed.signing.signedHeaders,
+    signedAt: new Date(parsed.signing.signedAt),
+    expiresAt: new Date(parsed.signing.signedAt + parsed.signing.expires * 1000),
     sessionToken,
-    sessionTokenSigned: sessionToken !== undefined && matches,
+    sessionTokenSigned: sessionToken !== undefined && signed,
   };
+}
+
+/** SigV4 (`AWS4-HMAC-SHA256`): the root entry's only scheme. */
+export const SIGV4: Scheme = {
+  algorithm: ALGORITHM,
+  readScope: parseCredential,
+  isSignature: (raw) => raw.length === 64 && HEX.test(raw),
+  inRegions: (scope, regions) => regions.includes(scope.region),
+  lookup: (options, accessKeyId) => options.secretFor(accessKeyId),
+  finish,
+};
+
+/** The one check before a scheme's `finish`: an unknown access key id. */
+function complete(parsed: Parsed, key: unknown): VerifyResult | Promise<VerifyResult> {
+  if (key === undefined)
+    refuse('InvalidAccessKeyId', `the access key id ${parsed.signing.scope.accessKeyId} is not known here`);
+  return parsed.signing.scheme.finish(parsed, key);
 }
 
 /** Turns anything thrown inside the verifier into a failure; foreign errors are not echoed (they might hold a secret). */
@@ -618,21 +669,39 @@ function failure(error: unknown, during: string): VerifyFailure {
  * else console.log(result.code); // 'SignatureDoesNotMatch', 'AccessDenied', ...
  * ```
  */
-export async function verifyPresignedUrl(request: VerifyRequest, options: VerifyOptions): Promise<VerifyResult> {
+export function verifyPresignedUrl(request: VerifyRequest, options: VerifyOptions): Promise<VerifyResult> {
+  return verifyWith([SIGV4], request, options);
+}
+
+/**
+ * The verification flow for URLs of any of `schemes` (by `X-Amz-Algorithm`): read, check the
+ * policy and the clock, look the key up, let the scheme check the signature. Never throws and
+ * never rejects. `sigv4-presign/v4a` runs it with SigV4 and SigV4a.
+ *
+ * @example
+ * ```ts
+ * const result = await verifyWith([SIGV4], { method: 'GET', url }, { secretFor: (id) => keys.get(id) });
+ * ```
+ */
+export async function verifyWith(
+  schemes: readonly Scheme[],
+  request: VerifyRequest,
+  options: VerifyOptions,
+): Promise<VerifyResult> {
   let parsed: Parsed;
   try {
-    parsed = parse(request, options);
+    parsed = parse(request, options, schemes);
   } catch (error) {
     return failure(error, 'reading the request or the options');
   }
-  let secret: unknown;
+  let key: unknown;
   try {
-    secret = await options.secretFor(parsed.signing.scope.accessKeyId);
+    key = await parsed.signing.scheme.lookup(options, parsed.signing.scope.accessKeyId);
   } catch (error) {
     return failure(error, 'secretFor');
   }
   try {
-    return finish(parsed, secret);
+    return await complete(parsed, key);
   } catch (error) {
     return failure(error, 'signing');
   }
@@ -651,7 +720,7 @@ export async function verifyPresignedUrl(request: VerifyRequest, options: Verify
 export function verifyPresignedUrlSync(request: VerifyRequest, options: VerifySyncOptions): VerifyResult {
   let parsed: Parsed;
   try {
-    parsed = parse(request, options);
+    parsed = parse(request, options, [SIGV4]);
   } catch (error) {
     return failure(error, 'reading the request or the options');
   }
@@ -662,7 +731,7 @@ export function verifyPresignedUrlSync(request: VerifyRequest, options: VerifySy
       Promise.resolve(secret).catch(() => {});
       return { ok: false, code: 'InternalError', message: 'secretFor returned a Promise: use verifyPresignedUrl' };
     }
-    return finish(parsed, secret);
+    return complete(parsed, secret) as VerifyResult; // SigV4's finish is synchronous
   } catch (error) {
     return failure(error, 'secretFor or signing');
   }
