@@ -22,9 +22,16 @@ import { ipAllowed, parseCidrList, type CidrBlock } from './cidr.js';
 import { splitUrl } from '../core/url.js';
 import { verifyPresignedUrl, type SecretLookup, type VerifyFailureCode } from '../verify/verify.js';
 
+/**
+ * An object's bytes: whole, or in chunks. A chunked body is either read to its end or closed
+ * early through its iterator's `return()`, which must release what the body holds (a file
+ * descriptor, a stream) even when called before the first chunk. A `ReadableStream` qualifies.
+ */
+export type ObjectBody = Uint8Array | AsyncIterable<Uint8Array>;
+
 /** An object as storage returns it. */
 export interface StoredObject {
-  readonly body: ReadableStream<Uint8Array> | Uint8Array<ArrayBuffer>;
+  readonly body: ObjectBody;
   readonly size: number;
   readonly contentType: string | undefined;
 }
@@ -33,8 +40,14 @@ export interface StoredObject {
 export interface GatewayStorage {
   /** The object under `key`, or undefined when there is none. */
   get(key: string): Promise<StoredObject | undefined>;
-  /** Stores `body` under `key`, replacing any object there; resolves once it is complete. */
-  put(key: string, body: ReadableStream<Uint8Array> | null, contentType: string | undefined): Promise<void>;
+  /**
+   * Stores an object under `key`, all or nothing: reads `body` to its end first, and only then
+   * replaces whatever is there, bytes and content type together, so that a reader sees the old
+   * object or the new one, whole. When reading `body` throws (the client went away, or the
+   * gateway refused the body: too large, or not what was signed), nothing becomes visible and
+   * nothing is left behind, and `put` rejects.
+   */
+  put(key: string, body: AsyncIterable<Uint8Array>, contentType: string | undefined): Promise<void>;
 }
 
 /** How a gateway checks requests and where it keeps objects. */
@@ -128,6 +141,44 @@ export function objectKey(path: string): string | undefined {
   }
 }
 
+const NO_CHUNKS: AsyncIterable<Uint8Array> = {
+  [Symbol.asyncIterator]: () => ({ next: async () => ({ done: true, value: undefined }) }),
+};
+
+/** A request body's chunks (with a reader: not every runtime makes a `ReadableStream` iterable). */
+function chunksOf(stream: ReadableStream<Uint8Array> | null): AsyncIterable<Uint8Array> {
+  if (stream === null) return NO_CHUNKS;
+  return {
+    async *[Symbol.asyncIterator]() {
+      const reader = stream.getReader();
+      try {
+        for (let read = await reader.read(); !read.done; read = await reader.read()) yield read.value;
+      } finally {
+        reader.releaseLock();
+      }
+    },
+  };
+}
+
+/** A chunked body as a `ReadableStream`, pulled one chunk at a time; cancelling it releases the body. */
+function streamOf(body: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
+  if (body instanceof ReadableStream) return body as ReadableStream<Uint8Array>;
+  const chunks = body[Symbol.asyncIterator]();
+  return new ReadableStream({
+    async pull(controller) {
+      const next = await chunks.next();
+      if (next.done === true) controller.close();
+      else controller.enqueue(next.value);
+    },
+    cancel: async () => void (await chunks.return?.()),
+  });
+}
+
+/** Releases a body that will not be read (the answer to a HEAD). */
+async function release(body: ObjectBody): Promise<void> {
+  if (!(body instanceof Uint8Array)) await body[Symbol.asyncIterator]().return?.();
+}
+
 /**
  * Builds a gateway handler. Throws `INVALID_OPTION` at once for a malformed allow-list, rather
  * than refusing every request later.
@@ -168,7 +219,7 @@ export function createGateway(config: GatewayConfig): GatewayHandler {
 
     try {
       if (method === 'PUT') {
-        await storage.put(key, request.body, request.headers.get('content-type') ?? undefined);
+        await storage.put(key, chunksOf(request.body), request.headers.get('content-type') ?? undefined);
         return new Response(null, { status: 200 });
       }
       if (method !== 'GET' && method !== 'HEAD') {
@@ -182,10 +233,11 @@ export function createGateway(config: GatewayConfig): GatewayHandler {
         'x-content-type-options': NOSNIFF,
       };
       if (method === 'HEAD') {
-        if (object.body instanceof ReadableStream) await object.body.cancel();
+        await release(object.body);
         return new Response(null, { status: 200, headers });
       }
-      return new Response(object.body, { status: 200, headers });
+      const body = object.body instanceof Uint8Array ? (object.body as Uint8Array<ArrayBuffer>) : streamOf(object.body);
+      return new Response(body, { status: 200, headers });
     } catch {
       // The storage's error is not echoed: it may name server paths.
       return errorResponse('InternalError', 'the storage failed', path, method);
@@ -210,7 +262,15 @@ export function memoryStorage(
       return object && { body: object.bytes, size: object.bytes.byteLength, contentType: object.contentType };
     },
     put: async (key, body, contentType) => {
-      const bytes = new Uint8Array(body === null ? new ArrayBuffer(0) : await new Response(body).arrayBuffer());
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      for await (const chunk of body) {
+        chunks.push(chunk);
+        size += chunk.length;
+      }
+      const bytes = new Uint8Array(size);
+      for (let at = 0, i = 0; i < chunks.length; at += chunks[i]!.length, i++) bytes.set(chunks[i]!, at);
+      // Set only once the body has been read whole: a failed upload changes nothing.
       objects.set(key, { bytes, contentType });
     },
   };

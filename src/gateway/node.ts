@@ -6,8 +6,10 @@
  * key becomes ONE file name made of `k` and the hex of its UTF-8 bytes (`k` + SHA-256 hex after
  * `h` for keys over 100 bytes), so no key can name a separator, a dot segment or another
  * directory. Files are opened with `O_NOFOLLOW`, so a symlink planted in the directory is not
- * followed, and uploads are written to a fresh temporary file and renamed into place, which
- * replaces a symlink rather than writing through it.
+ * followed, and with `O_NONBLOCK`, so a FIFO cannot hold a thread. An object is one file (its
+ * content type in a header before the bytes), written to a fresh temporary file and renamed into
+ * place: readers see the old object or the new one, whole, and a symlink is replaced rather than
+ * written through.
  *
  * @example
  * ```ts
@@ -19,8 +21,8 @@
  * @module
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { constants } from 'node:fs';
-import { mkdir, open, readFile, realpath, rename, rm } from 'node:fs/promises';
+import { close as closeFd, constants, open as openFd, read as readFd } from 'node:fs';
+import { mkdir, open, realpath, rename, rm, type FileHandle } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -34,7 +36,9 @@ import {
   type GatewayConfig,
   type GatewayHandler,
   type GatewayStorage,
+  type StoredObject,
 } from './gateway.js';
+import { decodeObjectHeader, encodeObjectHeader } from './object-file.js';
 
 /** Keys up to this many UTF-8 bytes keep a readable (hex) file name; longer ones are hashed. */
 const MAX_HEX_KEY_BYTES = 100;
@@ -56,41 +60,163 @@ export function keyFileName(key: string): string {
 
 // O_NONBLOCK: opening a FIFO planted at an object's path would otherwise wait for a writer,
 // holding one of libuv's four pool threads; four such requests would stall every file access.
+// O_NONBLOCK: opening a FIFO planted at an object's path would otherwise wait for a writer,
+// holding one of libuv's four pool threads; four such requests would stall every file access.
 const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+/**
+ * What opening or first reading an object's path may meet instead of an object file: nothing,
+ * a symlink (ELOOP, from O_NOFOLLOW), a socket (ENXIO), a directory (EISDIR), a FIFO (ESPIPE:
+ * reads here are positional) or anything else that would block (EAGAIN).
+ */
+const NOT_AN_OBJECT = new Set(['ENOENT', 'ELOOP', 'ENXIO', 'EISDIR', 'ESPIPE', 'EAGAIN']);
+/** The first read: any header, and the whole of a small object. */
+const FIRST_READ = 64 * 1024;
+/** Later reads of a large object. */
+const CHUNK = 256 * 1024;
 
-/** Opens a regular file without following a symlink or waiting on a special file; undefined when there is none. */
-async function openRegularFile(path: string) {
-  const file = await open(path, READ_FLAGS).catch((error: NodeJS.ErrnoException) => {
-    // ELOOP: a symlink (O_NOFOLLOW); ENXIO: a socket.
-    if (error.code === 'ENOENT' || error.code === 'ELOOP' || error.code === 'ENXIO') return undefined;
-    throw error;
-  });
-  if (file === undefined) return undefined;
-  const stats = await file.stat();
-  if (stats.isFile()) return { file, size: stats.size };
-  await file.close();
-  return undefined;
+const notAnObject = (error: unknown) => NOT_AN_OBJECT.has((error as NodeJS.ErrnoException).code ?? '');
+
+function openForReading(path: string): Promise<number | undefined> {
+  return new Promise((resolve, reject) =>
+    openFd(path, READ_FLAGS, (error, fd) =>
+      error === null ? resolve(fd) : notAnObject(error) ? resolve(undefined) : reject(error),
+    ),
+  );
 }
 
-/** Writes a stream to a new temporary file in `directory`, then renames it to `name`. */
-async function writeAtomically(directory: string, name: string, body: Readable): Promise<void> {
-  const temporary = join(directory, `.upload-${randomUUID()}`);
-  const file = await open(temporary, CREATE_FLAGS, 0o600);
+function readAt(fd: number, buffer: Buffer, position: number): Promise<number> {
+  return new Promise((resolve, reject) =>
+    readFd(fd, buffer, 0, buffer.length, position, (error, bytesRead) =>
+      error === null ? resolve(bytesRead) : reject(error),
+    ),
+  );
+}
+
+/** Closes a descriptor without waiting: nothing is left to learn from it. */
+const release = (fd: number) => closeFd(fd, () => {});
+
+/**
+ * The rest of an object that the first read did not hold, read in chunks of {@link CHUNK} from
+ * its descriptor, which is closed at the end, on an error, or by `return()` (even before the
+ * first chunk).
+ */
+class FileChunks implements AsyncIterableIterator<Uint8Array> {
+  private open = true;
+
+  constructor(
+    private readonly fd: number,
+    private first: Uint8Array | undefined,
+    private position: number,
+    private remaining: number,
+  ) {}
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<Uint8Array>> {
+    if (this.first !== undefined) {
+      const first = this.first;
+      this.first = undefined;
+      return { done: false, value: first };
+    }
+    if (this.remaining === 0 || !this.open) return this.return();
+    try {
+      const buffer = Buffer.allocUnsafe(Math.min(CHUNK, this.remaining));
+      const bytesRead = await readAt(this.fd, buffer, this.position);
+      // Files are renamed into place whole and never written again: a short file was cut by someone else.
+      if (bytesRead === 0) throw new Error('the object file is shorter than its header says');
+      this.position += bytesRead;
+      this.remaining -= bytesRead;
+      return { done: false, value: buffer.subarray(0, bytesRead) };
+    } catch (error) {
+      await this.return();
+      throw error;
+    }
+  }
+
+  async return(): Promise<IteratorResult<Uint8Array>> {
+    if (this.open) {
+      this.open = false;
+      release(this.fd);
+    }
+    return { done: true, value: undefined };
+  }
+}
+
+/** Reads an object file: one read for the header and a small body; the rest as {@link FileChunks}. */
+async function readObject(path: string): Promise<StoredObject | undefined> {
+  const fd = await openForReading(path);
+  if (fd === undefined) return undefined;
   try {
-    await pipeline(body, file.createWriteStream());
-    await rename(temporary, join(directory, name));
+    const buffer = Buffer.allocUnsafe(FIRST_READ);
+    const bytesRead = await readAt(fd, buffer, 0);
+    // The header is the type check, without an fstat round trip: a special file fails the
+    // positional read (see NOT_AN_OBJECT), and nothing but an object file reads as a header.
+    const header = decodeObjectHeader(buffer.subarray(0, bytesRead));
+    if (header === undefined) {
+      release(fd);
+      return undefined;
+    }
+    const { headerLength, size, contentType } = header;
+    const end = headerLength + size;
+    if (end <= bytesRead) {
+      release(fd);
+      return { body: buffer.subarray(headerLength, end), size, contentType };
+    }
+    const first = buffer.subarray(headerLength, bytesRead);
+    return { body: new FileChunks(fd, first, bytesRead, end - bytesRead), size, contentType };
   } catch (error) {
-    await rm(temporary, { force: true });
+    release(fd);
+    if (notAnObject(error)) return undefined;
     throw error;
-  } finally {
-    await file.close().catch(() => {});
+  }
+}
+
+/** Writes all of `bytes` at `position` (a write may take fewer bytes than it is given). */
+async function writeAll(file: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
+  for (let done = 0; done < bytes.length;) {
+    const { bytesWritten } = await file.write(bytes, done, bytes.length - done, position + done);
+    done += bytesWritten;
   }
 }
 
 /**
- * Storage in a local directory (created if missing). The content type is kept in a side file
- * named after the object's file with `.type` appended.
+ * Writes an object to a fresh temporary file in `root` (header, then the body as it arrives,
+ * then the header again with the final length) and renames it to `name`. Any failure removes the
+ * temporary file, so nothing of a failed upload remains.
+ */
+async function writeObject(
+  root: string,
+  name: string,
+  body: AsyncIterable<Uint8Array>,
+  contentType: string | undefined,
+): Promise<void> {
+  const header = encodeObjectHeader(0, contentType);
+  const temporary = join(root, `.upload-${randomUUID()}`);
+  const file = await open(temporary, CREATE_FLAGS, 0o600);
+  try {
+    let position = header.length;
+    for await (const chunk of body) {
+      await writeAll(file, chunk, position);
+      position += chunk.length;
+    }
+    await writeAll(file, encodeObjectHeader(position - header.length, contentType), 0);
+    await file.close();
+    // A rename replaces the old object (or a planted symlink) in one step.
+    await rename(temporary, join(root, name));
+  } catch (error) {
+    await file.close().catch(() => {});
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Storage in a local directory (created if missing): each object is one file, its content type
+ * in a small header before the bytes (see `object-file.ts`), written to a temporary file and
+ * renamed into place.
  *
  * @example
  * ```ts
@@ -102,22 +228,8 @@ export async function directoryStorage(directory: string): Promise<GatewayStorag
   // Resolved once: a symlink swapped in for the directory later does not move the storage.
   const root = await realpath(directory);
   return {
-    async get(key) {
-      const name = keyFileName(key);
-      const found = await openRegularFile(join(root, name));
-      if (found === undefined) return undefined;
-      const typeFile = await openRegularFile(join(root, name + '.type'));
-      const contentType =
-        typeFile === undefined ? undefined : await readFile(typeFile.file, 'utf8').finally(() => typeFile.file.close());
-      const body = Readable.toWeb(found.file.createReadStream()) as ReadableStream<Uint8Array>;
-      return { body, size: found.size, contentType };
-    },
-    async put(key, body, contentType) {
-      const name = keyFileName(key);
-      await writeAtomically(root, name + '.type', Readable.from([contentType ?? '']));
-      const source = body === null ? Readable.from([]) : Readable.fromWeb(body as NodeReadableStream<Uint8Array>);
-      await writeAtomically(root, name, source);
-    },
+    get: (key) => readObject(join(root, keyFileName(key))),
+    put: (key, body, contentType) => writeObject(root, keyFileName(key), body, contentType),
   };
 }
 

@@ -1,7 +1,7 @@
 /**
- * HTTP helpers for the gateway tests: requests sent with node:http so that the target goes on the
- * wire exactly as written (fetch would resolve dot segments and set its own headers), and the
- * S3 error code read from an XML error body.
+ * Helpers for the gateway tests: requests sent with node:http so that the target goes on the wire
+ * exactly as written (fetch would resolve dot segments and set its own headers), the S3 error code
+ * of an XML error body, and storage bodies written and read.
  */
 import { request as httpRequest } from 'node:http';
 
@@ -37,3 +37,16 @@ export function rawRequest(
 
 /** The `<Code>` of an S3 XML error body, or undefined. */
 export const errorCode = (body: string): string | undefined => /<Code>([^<]*)<\/Code>/.exec(body)?.[1];
+
+/** Chunks as an upload body for a storage's `put`. */
+export async function* chunks(...parts: (string | Uint8Array)[]): AsyncGenerator<Uint8Array> {
+  for (const part of parts) yield typeof part === 'string' ? new TextEncoder().encode(part) : part;
+}
+
+/** Reads a stored object's body (whole or chunked) as UTF-8 text. */
+export async function text(body: Uint8Array | AsyncIterable<Uint8Array>): Promise<string> {
+  if (body instanceof Uint8Array) return new TextDecoder().decode(body);
+  const parts: Uint8Array[] = [];
+  for await (const part of body) parts.push(part);
+  return Buffer.concat(parts).toString('utf8');
+}
