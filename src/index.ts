@@ -57,4 +57,18 @@ export {
   type PresignResult,
 } from './sign/presign.js';
 export * from './sign/s3.js';
-export * from './verify/verify.js';
+// The verifier's public names; its seam for other schemes (Scheme, verifyWith, …) stays internal.
+export {
+  DEFAULT_CLOCK_SKEW_SECONDS,
+  verifyPresignedUrl,
+  verifyPresignedUrlSync,
+  type SecretLookup,
+  type VerifyFailure,
+  type VerifyFailureCode,
+  type VerifyHeaders,
+  type VerifyOptions,
+  type VerifyRequest,
+  type VerifyResult,
+  type VerifySuccess,
+  type VerifySyncOptions,
+} from './verify/verify.js';
