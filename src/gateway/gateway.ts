@@ -20,7 +20,15 @@ import { percentDecode } from '../core/encoding.js';
 import type { HashBackend } from '../core/hash.js';
 import { ipAllowed, parseCidrList, type CidrBlock } from './cidr.js';
 import { splitUrl } from '../core/url.js';
-import { verifyPresignedUrl, type SecretLookup, type VerifyFailureCode } from '../verify/verify.js';
+import { verifyPresignedUrl, type SecretLookup } from '../verify/verify.js';
+import { SigV4Error } from '../core/errors.js';
+import { BodyCheck, bodyPins, DEFAULT_MAX_OBJECT_SIZE, tooLarge } from './body.js';
+import { pureJsDigests, type DigestFactory } from './digests.js';
+import { errorXml, GatewayRefusal, STATUS, type GatewayErrorCode } from './errors.js';
+
+export { DEFAULT_MAX_OBJECT_SIZE } from './body.js';
+export { pureJsDigests, type BodyDigest, type DigestFactory } from './digests.js';
+export { printable, type GatewayErrorCode } from './errors.js';
 
 /**
  * An object's bytes: whole, or in chunks. A chunked body is either read to its end or closed
@@ -67,60 +75,21 @@ export interface GatewayConfig {
   readonly now?: (() => Date) | undefined;
   /** SHA-256/HMAC implementation. Default: the library's default backend. */
   readonly backend?: HashBackend | undefined;
+  /** The largest body a PUT may carry, in bytes. Default 5 GiB, S3's limit for a single PUT. */
+  readonly maxObjectSize?: number | undefined;
+  /** MD5, SHA-1 and SHA-256 for checking pinned bodies. Default: pure JavaScript; Node's gateway uses node:crypto. */
+  readonly digests?: DigestFactory | undefined;
 }
 
 /** Serves one request; `clientIp` is the peer's address, checked against `allowedSourceIps`. */
 export type GatewayHandler = (request: Request, clientIp?: string) => Promise<Response>;
-
-/** The error codes a gateway answers with: the verifier's, and S3's for the rest. */
-export type GatewayErrorCode =
-  VerifyFailureCode | 'NoSuchKey' | 'MethodNotAllowed' | 'InvalidURI' | 'SourceIpNotAllowed';
-
-const STATUS: Record<GatewayErrorCode, number> = {
-  AuthorizationQueryParametersError: 400,
-  InvalidRequest: 400,
-  InvalidURI: 400,
-  SignatureDoesNotMatch: 403,
-  AccessDenied: 403,
-  InvalidAccessKeyId: 403,
-  RequestTimeTooSkewed: 403,
-  RequiredHeaderNotSigned: 403,
-  SourceIpNotAllowed: 403,
-  NoSuchKey: 404,
-  MethodNotAllowed: 405,
-  InternalError: 500,
-};
-
-const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
-const xml = (text: string) => text.replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!);
-
-// C0 and C1 controls, DEL, and the two Unicode line separators: what could end a log line or
-// forge one (most of them are not even allowed in XML 1.0).
-const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
-const hex = (c: string, digits: number) => c.charCodeAt(0).toString(16).padStart(digits, '0');
-
-/**
- * Request text made safe to echo in a message: control characters become visible escapes
- * (`\x0a`, `\u2028`), so a decoded `%0A` in a query cannot start a forged line in a log.
- *
- * @example
- * ```ts
- * printable('AKID\nFORGED'); // 'AKID\\x0aFORGED'
- * ```
- */
-export function printable(text: string): string {
-  return text.replace(CONTROLS, (c) => (c.charCodeAt(0) > 0xff ? '\\u' + hex(c, 4) : '\\x' + hex(c, 2)));
-}
 
 /** `x-content-type-options` on every answer: no browser may guess a type other than the one stored. */
 const NOSNIFF = 'nosniff';
 
 /** An S3-style XML error response. HEAD responses carry no body, as in S3. */
 export function errorResponse(code: GatewayErrorCode, message: string, resource: string, method = 'GET'): Response {
-  const body =
-    '<?xml version="1.0" encoding="UTF-8"?>\n' +
-    `<Error><Code>${code}</Code><Message>${xml(printable(message))}</Message>` +
-    `<Resource>${xml(printable(resource))}</Resource><RequestId>${crypto.randomUUID()}</RequestId></Error>`;
+  const body = errorXml(code, message, resource);
   const headers = {
     'content-type': 'application/xml',
     'x-amz-error-code': code,
@@ -180,13 +149,33 @@ async function release(body: ObjectBody): Promise<void> {
 }
 
 /**
- * Builds a gateway handler. Throws `INVALID_OPTION` at once for a malformed allow-list, rather
- * than refusing every request later.
+ * Builds a gateway handler. Throws `INVALID_OPTION` at once for a malformed allow-list or size
+ * limit, rather than refusing every request later.
  */
 export function createGateway(config: GatewayConfig): GatewayHandler {
   const allowed: CidrBlock[] | undefined =
     config.allowedSourceIps === undefined ? undefined : parseCidrList(config.allowedSourceIps);
-  const { storage } = config;
+  const { storage, digests = pureJsDigests, maxObjectSize = DEFAULT_MAX_OBJECT_SIZE } = config;
+  if (!(Number.isSafeInteger(maxObjectSize) && maxObjectSize >= 0)) {
+    throw new SigV4Error('INVALID_OPTION', 'maxObjectSize must be a whole number of bytes');
+  }
+
+  /** Stores a PUT's body, checked as it streams: its size against the limit, its digests against its headers. */
+  async function upload(key: string, request: Request): Promise<void> {
+    const header = (name: string) => request.headers.get(name) ?? undefined;
+    // A declared length over the limit is refused before a byte of the body is read.
+    const declared = header('content-length');
+    if (declared !== undefined && Number(declared) > maxObjectSize) {
+      throw new GatewayRefusal('EntityTooLarge', tooLarge(maxObjectSize));
+    }
+    const check = new BodyCheck(bodyPins(header), maxObjectSize, digests);
+    try {
+      await storage.put(key, check.read(chunksOf(request.body)), header('content-type'));
+    } catch (error) {
+      // The refusal wins over whatever the storage made of it.
+      throw check.refusal ?? error;
+    }
+  }
 
   return async (request, clientIp) => {
     const method = request.method;
@@ -219,7 +208,7 @@ export function createGateway(config: GatewayConfig): GatewayHandler {
 
     try {
       if (method === 'PUT') {
-        await storage.put(key, chunksOf(request.body), request.headers.get('content-type') ?? undefined);
+        await upload(key, request);
         return new Response(null, { status: 200 });
       }
       if (method !== 'GET' && method !== 'HEAD') {
@@ -238,7 +227,8 @@ export function createGateway(config: GatewayConfig): GatewayHandler {
       }
       const body = object.body instanceof Uint8Array ? (object.body as Uint8Array<ArrayBuffer>) : streamOf(object.body);
       return new Response(body, { status: 200, headers });
-    } catch {
+    } catch (error) {
+      if (error instanceof GatewayRefusal) return errorResponse(error.code, error.message, path, method);
       // The storage's error is not echoed: it may name server paths.
       return errorResponse('InternalError', 'the storage failed', path, method);
     }

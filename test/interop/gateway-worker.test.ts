@@ -4,6 +4,7 @@
  * miniflare's loopback HTTP server. (`dispatchFetch` is not used: it rewrites Host to the
  * loopback address while keeping the URL, which no production Worker sees.)
  */
+import { createHash } from 'node:crypto';
 import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import { fileURLToPath } from 'node:url';
@@ -69,5 +70,28 @@ describe('gateway on workerd', () => {
     );
     expect(expired.status).toBe(403);
     expect(await expired.text()).toContain('<Code>AccessDenied</Code>');
+  });
+
+  test('a pinned body is checked on workerd too, with the pure-JS digests', async () => {
+    const body = 'pinned on workerd';
+    const md5 = createHash('md5').update(body).digest('base64');
+    const sha256 = createHash('sha256').update(body).digest('hex');
+    const pinned = (headers: Record<string, string>) =>
+      sign({ method: 'PUT', url: `${origin}/pinned`, headers, signingDate: now() });
+    const wrongHash = pinned({ 'x-amz-content-sha256': sha256 });
+    const refused = await fetch(wrongHash.url, { method: 'PUT', headers: wrongHash.headers, body: body + '!' });
+    expect([refused.status, await refused.text()]).toEqual([
+      400,
+      expect.stringContaining('<Code>XAmzContentSHA256Mismatch</Code>'),
+    ]);
+    const wrongMd5 = pinned({ 'content-md5': md5 });
+    const bad = await fetch(wrongMd5.url, { method: 'PUT', headers: wrongMd5.headers, body: 'something else' });
+    expect([bad.status, await bad.text()]).toEqual([400, expect.stringContaining('<Code>BadDigest</Code>')]);
+    expect((await fetch(sign({ url: `${origin}/pinned`, signingDate: now() }).url)).status).toBe(404);
+    const both = pinned({ 'content-md5': md5, 'x-amz-content-sha256': sha256 });
+    const stored = await fetch(both.url, { method: 'PUT', headers: both.headers, body });
+    expect(stored.status).toBe(200);
+    await stored.arrayBuffer();
+    expect(await (await fetch(sign({ url: `${origin}/pinned`, signingDate: now() }).url)).text()).toBe(body);
   });
 });

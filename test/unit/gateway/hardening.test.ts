@@ -3,12 +3,16 @@
  * real HTTP on loopback. Each of these failed on the gateway before its fix.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { closeSync, constants, openSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
+import { crc32 as zlibCrc32 } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createGateway, memoryStorage } from '../../../src/gateway/gateway.js';
 import { keyFileName, startGateway, type RunningGateway } from '../../../src/gateway/node.js';
 import { errorCode, rawRequest, type RawResponse } from '../../support/gateway-http.js';
 import { ACCESS_KEY_ID, secretFor, sign, SIGNED_AT } from '../../support/verify-fixtures.js';
@@ -225,6 +229,165 @@ describe('issue 10.3: uploads are all or nothing', () => {
     for (const answer of await Promise.all(uploads)) expect(answer.status).toBe(200);
     const whole = new Set(['text/x:60000:X', ...[...letters].map((l, i) => `text/${l}:${10_000 + i}:${l}`)]);
     for (const view of [...views, await seen('/race')]) expect(whole).toContain(view);
+    expect(await temporaries()).toEqual([]);
+  });
+});
+
+/** Sends a request's head only (no body yet) on a raw socket; resolves with all the server sent once it closes. */
+function headOnly(origin: string, method: string, target: string, headers: Record<string, string>) {
+  const url = new URL(origin);
+  const socket = connect(Number(url.port), url.hostname);
+  const lines = [
+    `${method} ${target} HTTP/1.1`,
+    `host: ${url.host}`,
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+  ];
+  socket.write(lines.join('\r\n') + '\r\n\r\n');
+  return new Promise<string>((resolve, reject) => {
+    let received = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
+    socket.on('close', () => resolve(received));
+    socket.on('error', reject);
+    setTimeout(() => (socket.destroy(), reject(new Error(`no close; received: ${received}`))), 3000).unref();
+  });
+}
+
+describe('issue 10.4: uploads are bounded', () => {
+  let capped: RunningGateway;
+  beforeAll(async () => {
+    capped = await startGateway({ directory, secretFor, now: () => SIGNED_AT, maxObjectSize: 1000 });
+  });
+  afterAll(() => capped.close());
+
+  const cappedPut = (path: string, body: string | undefined, headers: Record<string, string> = {}) => {
+    const signed = presigned(capped.url, 'PUT', path, { 'content-type': 'text/plain' });
+    return rawRequest(capped.url, 'PUT', signed.target, { ...signed.headers, ...headers }, body);
+  };
+
+  test('issue 10.4: a body over maxObjectSize is refused with EntityTooLarge and never stored', async () => {
+    expect((await cappedPut('/limit', 'x'.repeat(1000))).status).toBe(200);
+    const over = await cappedPut('/limit', 'y'.repeat(1001));
+    expect([over.status, errorCode(over.body)]).toEqual([400, 'EntityTooLarge']);
+    // Without a declared length (chunked), counted as it arrives.
+    const { target, headers } = presigned(capped.url, 'PUT', '/limit', { 'content-type': 'text/plain' });
+    const chunked = await new Promise<RawResponse>((resolve, reject) => {
+      const url = new URL(capped.url);
+      const outgoing = httpRequest({
+        host: url.hostname,
+        port: url.port,
+        method: 'PUT',
+        path: target,
+        headers,
+        agent: false,
+      });
+      outgoing.on('response', (incoming) => {
+        let body = '';
+        incoming.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+        incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body }));
+      });
+      outgoing.on('error', reject);
+      for (let i = 0; i < 3; i++) outgoing.write('z'.repeat(600));
+      outgoing.end();
+    });
+    expect([chunked.status, errorCode(chunked.body)]).toEqual([400, 'EntityTooLarge']);
+    expect(await seen('/limit')).toBe('text/plain:1000:x');
+    expect(await temporaries()).toEqual([]);
+  });
+
+  test('issue 10.4: a declared content-length over the limit is refused before the body, and the connection closed', async () => {
+    for (const [origin, length] of [
+      [capped.url, '1001'],
+      [gateway.url, String(5 * 2 ** 30 + 1)], // the default limit: S3's 5 GiB
+    ] as const) {
+      const { target, headers } = presigned(origin, 'PUT', '/declared', { 'content-type': 'text/plain' });
+      const answer = await headOnly(origin, 'PUT', target, { ...headers, 'content-length': length });
+      expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+      expect(answer).toMatch(/connection: close/i);
+      expect(errorCode(answer)).toBe('EntityTooLarge');
+    }
+    expect(await temporaries()).toEqual([]);
+  });
+
+  test('issue 10.4: memoryStorage does not buffer beyond the limit', async () => {
+    const handler = createGateway({ storage: memoryStorage(), secretFor, now: () => SIGNED_AT, maxObjectSize: 1000 });
+    let pulled = 0;
+    // 100 KB offered in 100-byte chunks, pulled one at a time.
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          if (pulled >= 100_000) return controller.close();
+          pulled += 100;
+          controller.enqueue(new Uint8Array(100).fill(0x61));
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const url = sign({ method: 'PUT', url: 'http://gateway.test/memory' }).url;
+    const answer = await handler(new Request(url, { method: 'PUT', body, duplex: 'half' } as RequestInit));
+    expect([answer.status, errorCode(await answer.text())]).toEqual([400, 'EntityTooLarge']);
+    expect(pulled).toBeLessThanOrEqual(1100);
+    const read = await handler(new Request(sign({ url: 'http://gateway.test/memory' }).url));
+    expect(read.status).toBe(404);
+  });
+});
+
+describe('issue 10.1: the body must match what was signed', () => {
+  const body = '123456789';
+  const wrong = '123456780';
+  const digest = (algorithm: string, data: string, encoding: 'hex' | 'base64') =>
+    createHash(algorithm).update(data).digest(encoding);
+  const base64 = (hex: string) => Buffer.from(hex, 'hex').toString('base64');
+  // Expected values from independent sources: node:crypto, node:zlib, and the CRC catalogue's
+  // check values for "123456789" (CRC-32/ISCSI, CRC-64/NVME).
+  const pinned: [name: string, header: string, value: string, code: string][] = [
+    ['x-amz-content-sha256', 'x-amz-content-sha256', digest('sha256', body, 'hex'), 'XAmzContentSHA256Mismatch'],
+    ['content-md5', 'content-md5', digest('md5', body, 'base64'), 'BadDigest'],
+    ['crc32', 'x-amz-checksum-crc32', base64(zlibCrc32(body).toString(16).padStart(8, '0')), 'BadDigest'],
+    ['crc32c', 'x-amz-checksum-crc32c', base64('e3069283'), 'BadDigest'],
+    ['crc64nvme', 'x-amz-checksum-crc64nvme', base64('ae8b14860a799888'), 'BadDigest'],
+    ['sha1', 'x-amz-checksum-sha1', digest('sha1', body, 'base64'), 'BadDigest'],
+    ['sha256', 'x-amz-checksum-sha256', digest('sha256', body, 'base64'), 'BadDigest'],
+  ];
+
+  test.each(pinned)(
+    'issue 10.1: a body that does not match its signed %s is refused, and nothing of it is visible',
+    async (_, header, value, code) => {
+      const path = `/pinned-${header}`;
+      expect((await put(path, 'old', 'text/old')).status).toBe(200);
+      const signed = presigned(gateway.url, 'PUT', path, { 'content-type': 'text/new', [header]: value });
+      const signedHeaders = new URL(gateway.url + signed.target).searchParams.get('X-Amz-SignedHeaders')!;
+      expect(signedHeaders.split(';')).toContain(header);
+      const refused = await rawRequest(gateway.url, 'PUT', signed.target, signed.headers, wrong);
+      expect([refused.status, errorCode(refused.body)]).toEqual([400, code]);
+      expect(await seen(path)).toBe('text/old:3:old');
+      expect(await temporaries()).toEqual([]);
+      // The body that was signed is stored.
+      expect((await rawRequest(gateway.url, 'PUT', signed.target, signed.headers, body)).status).toBe(200);
+      const stored = await get(path);
+      expect([stored.status, stored.body, stored.headers['content-type']]).toEqual([200, body, 'text/new']);
+    },
+  );
+
+  test('issue 10.1: values that cannot be checked are refused before the body is stored', async () => {
+    const cases: [Record<string, string>, number, string][] = [
+      [{ 'x-amz-content-sha256': 'not-a-digest' }, 400, 'InvalidArgument'],
+      [{ 'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD' }, 501, 'NotImplemented'],
+      [{ 'content-md5': 'short==' }, 400, 'InvalidDigest'],
+      // CRC32 of the body is y/Q5Jg==: the same bytes with a stray bit set after them are not canonical.
+      [{ 'x-amz-checksum-crc32': 'y/Q5Jh==' }, 400, 'InvalidRequest'],
+      [{ 'x-amz-checksum-sha256': 'AAAA' }, 400, 'InvalidRequest'],
+      [
+        { 'x-amz-checksum-crc32': base64('cbf43926'), 'x-amz-checksum-crc32c': base64('e3069283') },
+        400,
+        'InvalidRequest',
+      ],
+    ];
+    for (const [headers, status, code] of cases) {
+      const signed = presigned(gateway.url, 'PUT', '/unchecked', { 'content-type': 'text/plain', ...headers });
+      const answer = await rawRequest(gateway.url, 'PUT', signed.target, signed.headers, body);
+      expect([answer.status, errorCode(answer.body)]).toEqual([status, code]);
+    }
+    expect((await get('/unchecked')).status).toBe(404);
     expect(await temporaries()).toEqual([]);
   });
 });
