@@ -14,6 +14,7 @@
 export { SigV4Error, type SigV4ErrorCode } from './core/errors.js';
 export { isCanonical, percentDecode, recode, toHex, uriEncode, uriEncodeBytes } from './core/encoding.js';
 export { splitUrl, type UrlParts } from './core/url.js';
+export { awsHostRegion, parseAwsHost, type AwsHost } from './core/endpoints.js';
 export {
   canonicalHeaders,
   canonicalQuery,
