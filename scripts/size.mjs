@@ -13,7 +13,7 @@ import * as esbuild from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** `import { presign }`, bundled, minified and gzipped, SHA-256 and HMAC included. */
-const PRESIGN_BUDGET = 5000;
+const PRESIGN_BUDGET = 5500;
 
 execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
 const s3Names = Object.keys(await import(new URL('../dist/sign/s3.js', import.meta.url).href));
