@@ -25,6 +25,7 @@ import { SigV4Error } from '../core/errors.js';
 import { BodyCheck, bodyPins, DEFAULT_MAX_OBJECT_SIZE, tooLarge } from './body.js';
 import { pureJsDigests, type DigestFactory } from './digests.js';
 import { errorXml, GatewayRefusal, STATUS, type GatewayErrorCode } from './errors.js';
+import { hostKey, hostList } from './hosts.js';
 
 export { DEFAULT_MAX_OBJECT_SIZE } from './body.js';
 export { pureJsDigests, type BodyDigest, type DigestFactory } from './digests.js';
@@ -67,6 +68,12 @@ export interface GatewayConfig {
   readonly regions?: readonly string[] | undefined;
   /** Client addresses allowed, in CIDR notation (`aws:SourceIp`). Default: any. */
   readonly allowedSourceIps?: readonly string[] | undefined;
+  /**
+   * The hosts this gateway answers to, as `host[:port]` (case-insensitive; ports 80 and 443 may
+   * be left out). A URL signed for any other host is refused, whatever `Host` header comes with
+   * it. Default: any host, so set it wherever the gateway can be reached under a name of its own.
+   */
+  readonly hosts?: readonly string[] | undefined;
   /** Headers every URL must sign, such as `content-type`. */
   readonly requiredSignedHeaders?: readonly string[] | undefined;
   /** How many seconds `X-Amz-Date` may lie in the future. Default 300. */
@@ -149,13 +156,14 @@ async function release(body: ObjectBody): Promise<void> {
 }
 
 /**
- * Builds a gateway handler. Throws `INVALID_OPTION` at once for a malformed allow-list or size
- * limit, rather than refusing every request later.
+ * Builds a gateway handler. Throws `INVALID_OPTION` at once for a malformed allow-list, host
+ * list or size limit, rather than refusing every request later.
  */
 export function createGateway(config: GatewayConfig): GatewayHandler {
   const allowed: CidrBlock[] | undefined =
     config.allowedSourceIps === undefined ? undefined : parseCidrList(config.allowedSourceIps);
   const { storage, digests = pureJsDigests, maxObjectSize = DEFAULT_MAX_OBJECT_SIZE } = config;
+  const hosts = config.hosts === undefined ? undefined : hostList(config.hosts);
   if (!(Number.isSafeInteger(maxObjectSize) && maxObjectSize >= 0)) {
     throw new SigV4Error('INVALID_OPTION', 'maxObjectSize must be a whole number of bytes');
   }
@@ -188,6 +196,14 @@ export function createGateway(config: GatewayConfig): GatewayHandler {
     // Before the signature: a refused address learns nothing about keys or signatures.
     if (allowed !== undefined && !ipAllowed(clientIp, allowed)) {
       return errorResponse('SourceIpNotAllowed', 'requests are not accepted from your address', path, method);
+    }
+    if (hosts !== undefined) {
+      // The host the verifier checks the signature with: the Host header, else the URL's.
+      const host = request.headers.get('host') ?? splitUrl(request.url).host;
+      const key = hostKey(host);
+      if (key === undefined || !hosts.has(key)) {
+        return errorResponse('AccessDenied', `this server does not answer to ${host}`, path, method);
+      }
     }
     const verdict = await verifyPresignedUrl(
       { method, url: request.url, headers: request.headers },

@@ -24,12 +24,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import { close as closeFd, constants, open as openFd, read as readFd } from 'node:fs';
 import { mkdir, open, realpath, rename, rm, type FileHandle } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { SigV4Error } from '../core/errors.js';
 import { nodeBackend } from '../core/hash-node.js';
+import { parseIp } from './cidr.js';
 import {
   createGateway,
   errorResponse,
@@ -39,6 +41,7 @@ import {
   type StoredObject,
 } from './gateway.js';
 import type { DigestFactory } from './digests.js';
+import { hostList } from './hosts.js';
 import { decodeObjectHeader, encodeObjectHeader } from './object-file.js';
 
 /** Keys up to this many UTF-8 bytes keep a readable (hex) file name; longer ones are hashed. */
@@ -316,8 +319,17 @@ export interface StartGatewayOptions extends Omit<GatewayConfig, 'storage'> {
   readonly directory: string;
   /** Default 0: any free port. */
   readonly port?: number | undefined;
-  /** Default `127.0.0.1`. */
+  /**
+   * The address to listen on. Default `127.0.0.1`. With an unspecified address (`0.0.0.0`,
+   * `::`), `hosts` is required.
+   */
   readonly host?: string | undefined;
+  /**
+   * The hosts clients sign URLs for (see {@link GatewayConfig.hosts}). Default: the address the
+   * gateway listens on and the `host` it was given, with the port (`127.0.0.1:8080`). Behind a
+   * reverse proxy, the public name(s): `['files.example.com']`.
+   */
+  readonly hosts?: readonly string[] | undefined;
 }
 
 /** A running gateway. */
@@ -338,22 +350,30 @@ export interface RunningGateway {
  * ```
  */
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
-  const { directory, port = 0, host = '127.0.0.1', ...config } = options;
-  const handler = createGateway({
-    backend: nodeBackend,
-    digests: nodeDigests,
-    ...config,
-    storage: await directoryStorage(directory),
-  });
-  const server = createServer(nodeListener(handler));
+  const { directory, port = 0, host = '127.0.0.1', hosts, ...config } = options;
+  if (hosts !== undefined)
+    hostList(hosts); // a bad list fails before the server listens
+  else if (host === '' || (isIP(host) !== 0 && parseIp(host)!.every((byte) => byte === 0))) {
+    throw new SigV4Error(
+      'INVALID_OPTION',
+      `listening on every address (${host}), the gateway cannot tell which hosts it answers to: ` +
+        "pass hosts: ['name:port', …], the hosts that clients sign URLs for",
+    );
+  }
+  const storage = await directoryStorage(directory);
+  const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
   });
   const address = server.address() as AddressInfo;
-  const origin = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const origin = `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  // By default the gateway answers to the address it listens on, and to the name it was given.
+  const bound = hosts ?? [origin, `${host.includes(':') ? `[${host}]` : host}:${address.port}`];
+  const handler = createGateway({ backend: nodeBackend, digests: nodeDigests, ...config, hosts: bound, storage });
+  server.on('request', nodeListener(handler));
   return {
-    url: `http://${origin}:${address.port}`,
+    url: `http://${origin}`,
     server,
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -391,3 +391,74 @@ describe('issue 10.1: the body must match what was signed', () => {
     expect(await temporaries()).toEqual([]);
   });
 });
+
+describe('issue 10.2: a URL works only at the host it was signed for', () => {
+  test('issue 10.2: a URL signed for real S3 or for another gateway is refused, even with a forged Host header', async () => {
+    expect((await put('/bound', 'bound object')).status).toBe(200);
+    const other = await startGateway({ directory, secretFor, now: () => SIGNED_AT });
+    try {
+      const s3 = 'http://examplebucket.s3.us-east-1.amazonaws.com';
+      for (const origin of [s3, other.url]) {
+        const { target } = presigned(origin, 'GET', '/bound');
+        const forged = await rawRequest(gateway.url, 'GET', target, { host: new URL(origin).host });
+        expect([forged.status, errorCode(forged.body)]).toEqual([403, 'AccessDenied']);
+      }
+      // The same object through a URL signed for this gateway, and for the other one there.
+      expect((await get('/bound')).body).toBe('bound object');
+      const there = presigned(other.url, 'GET', '/bound').target;
+      expect((await rawRequest(other.url, 'GET', there)).body).toBe('bound object');
+    } finally {
+      await other.close();
+    }
+  });
+
+  test('issue 10.2: createGateway takes the list: host[:port], case-insensitive, default port elided', async () => {
+    const handler = createGateway({
+      storage: memoryStorage(),
+      secretFor,
+      now: () => SIGNED_AT,
+      hosts: ['Files.Example.COM', 'files.example.com:8443', '[2001:DB8::1]:443'],
+    });
+    const status = async (url: string) => (await handler(new Request(sign({ url }).url))).status;
+    // Answered (404: no such object yet), or refused (403 AccessDenied).
+    expect(await status('https://files.example.com/k')).toBe(404);
+    expect(await status('http://FILES.example.com:80/k')).toBe(404);
+    expect(await status('https://files.example.com:8443/k')).toBe(404);
+    expect(await status('https://[2001:db8::1]/k')).toBe(404);
+    expect(await status('https://files.example.com:8080/k')).toBe(403);
+    expect(await status('https://evil.example.com/k')).toBe(403);
+    expect(() => createGateway({ storage: memoryStorage(), secretFor, hosts: ['files.example.com/path'] })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION' }),
+    );
+  });
+
+  test('issue 10.2: startGateway answers to the address it listens on, and needs the list on a wildcard address', async () => {
+    const named = await startGateway({ directory, secretFor, now: () => SIGNED_AT, host: 'localhost' });
+    try {
+      const port = new URL(named.url).port;
+      for (const origin of [named.url, `http://localhost:${port}`]) {
+        const { target } = presigned(origin, 'GET', '/bound');
+        expect((await rawRequest(named.url, 'GET', target, { host: new URL(origin).host })).status).toBe(200);
+      }
+      const { target } = presigned(`http://127.0.0.2:${port}`, 'GET', '/bound');
+      expect((await rawRequest(named.url, 'GET', target, { host: `127.0.0.2:${port}` })).status).toBe(403);
+    } finally {
+      await named.close();
+    }
+    // Refused before it listens (so this test listens on loopback only).
+    for (const host of ['0.0.0.0', '::']) {
+      await expect(startGateway({ directory, secretFor, host })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    }
+    // Behind a reverse proxy that forwards the client's Host: the public name only.
+    const proxied = await startGateway({ directory, secretFor, now: () => SIGNED_AT, hosts: ['files.example.com'] });
+    try {
+      const { target } = presigned('https://files.example.com', 'GET', '/bound');
+      const answer = await rawRequest(proxied.url, 'GET', target, { host: 'files.example.com' });
+      expect([answer.status, answer.body]).toEqual([200, 'bound object']);
+      const direct = presigned(proxied.url, 'GET', '/bound').target;
+      expect((await rawRequest(proxied.url, 'GET', direct)).status).toBe(403);
+    } finally {
+      await proxied.close();
+    }
+  });
+});
