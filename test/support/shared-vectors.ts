@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PresignOptions } from '../../src/index.js';
+import type { PresignOptions, VerifyRequest, VerifySyncOptions } from '../../src/index.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const vectorsDir = resolve(process.env.SIGV4_TEST_VECTORS ?? join(repoRoot, '../shared/test-vectors'));
@@ -157,5 +157,36 @@ export function awsCAuthOptions(suite: string, name: string): PresignOptions {
     uriEscapePath: !RAW_PATH_CASES.has(name),
     normalizePath: context.normalize,
     sessionTokenMode: context.omit_session_token ? 'appended' : 'signed',
+  };
+}
+
+/** A request of an aws-c-auth case's query-signed-request.txt, as the verifier takes it, and its query-signature.txt. */
+export interface AwsCAuthVerifyCase {
+  request: VerifyRequest;
+  options: VerifySyncOptions;
+  signature: string;
+}
+
+/** The verifier's view of an aws-c-auth case of `suite`: the signed request as it arrives, and the options that accept it. */
+export function awsCAuthVerifyCase(suite: string, name: string): AwsCAuthVerifyCase {
+  const context = readJson<AwsCAuthContext>(suite, name, 'context.json');
+  const signed = parseRequest(read(suite, name, 'query-signed-request.txt'));
+  const headers: Record<string, string[]> = {};
+  for (const [rawName, value] of signed.headers) (headers[rawName.toLowerCase()] ??= []).push(value);
+  const { access_key_id, secret_access_key } = context.credentials;
+  return {
+    request: { method: signed.method, url: `https://${headers['host']![0]}${signed.target}`, headers },
+    options: {
+      secretFor: (id) => (id === access_key_id ? secret_access_key : undefined),
+      now: new Date(context.timestamp),
+      regions: [context.region],
+      services: [context.service],
+      // sign_body: the payload hash is the body's SHA-256, computed here by node:crypto.
+      payloadHash: context.sign_body ? createHash('sha256').update(signed.body).digest('hex') : undefined,
+      uriEscapePath: !RAW_PATH_CASES.has(name),
+      normalizePath: context.normalize,
+      allowUnsignedSessionToken: context.omit_session_token === true,
+    },
+    signature: read(suite, name, 'query-signature.txt'),
   };
 }

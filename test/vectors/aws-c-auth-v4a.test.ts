@@ -4,17 +4,29 @@
  * - our signature verifies under the case's public-key.json, checked by node:crypto directly;
  * - the URL's parameters are those of query-signed-request.txt (upstream's are unsorted, and its
  *   ECDSA signature is random, so the signature value is compared by verifying, not as text);
- * - the AKIDEXAMPLE key pair the cases were made with is the one our derivation gives.
+ * - the AKIDEXAMPLE key pair the cases were made with is the one our derivation gives;
+ * - our verifier accepts every stored query signature (the URL of query-signed-request.txt, and
+ *   the same URL carrying query-signature.txt), by secret and by public key, with either ECDSA
+ *   backend, and refuses the URL tampered with.
  */
 import { createPublicKey, verify } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
+import { derToP1363 } from '../../src/core/der.js';
 import { toHex } from '../../src/core/encoding.js';
 import { deriveV4aPrivateKey } from '../../src/core/v4a-key.js';
-import { nodeEcdsa, presignV4aDetailed, v4aPublicKeyOf, webCryptoEcdsa } from '../../src/v4a-node.js';
+import {
+  nodeEcdsa,
+  presignV4aDetailed,
+  v4aPublicKeyOf,
+  verifyPresignedUrl,
+  webCryptoEcdsa,
+  type VerifyV4aOptions,
+} from '../../src/v4a-node.js';
 import { pureJsBackend } from '../../src/index.js';
 import { nodeBackend } from '../../src/node.js';
 import {
   awsCAuthOptions,
+  awsCAuthVerifyCase,
   caseDirs,
   decodedParams,
   parseRequest,
@@ -81,5 +93,71 @@ describe.runIf(run)('aws-c-auth v4a', () => {
       expect(decodeURIComponent(path)).toBe(decodeURIComponent(expected.path));
       expect(result.method).toBe(expected.method);
     });
+  });
+
+  describe.each([
+    ['node:crypto', nodeEcdsa],
+    ['WebCrypto', webCryptoEcdsa],
+  ])('the verifier (%s)', (_name, ecdsa) => {
+    /** The signatures a case stores for query mode: in the signed request's URL, and query-signature.txt. */
+    function storedSignatures(name: string) {
+      const { request } = awsCAuthVerifyCase(SUITE, name);
+      const url = String(request.url);
+      const inUrl = /X-Amz-Signature=([0-9a-f]+)/.exec(url)![1]!;
+      const file = read(SUITE, name, 'query-signature.txt');
+      return [url, url.replace(inUrl, file)];
+    }
+
+    function options(name: string, lookup: 'secret' | 'public key'): VerifyV4aOptions {
+      const { options: base } = awsCAuthVerifyCase(SUITE, name);
+      const { X, Y } = readJson<{ X: string; Y: string }>(SUITE, name, 'public-key.json');
+      return lookup === 'secret'
+        ? { ...base, ecdsa }
+        : {
+            ...base,
+            ecdsa,
+            secretFor: undefined,
+            publicKeyFor: (id) => (id === 'AKIDEXAMPLE' ? { x: X, y: Y } : undefined),
+          };
+    }
+
+    test('the stored query signatures include high-S ones (AWS does not normalise S), so accepting them is tested', () => {
+      const halfN = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551') / 2n;
+      const highS = cases
+        .flatMap(storedSignatures)
+        .map((url) => /X-Amz-Signature=([0-9a-f]+)/.exec(url)![1]!)
+        .filter(
+          (hex) => BigInt('0x' + toHex(derToP1363(Uint8Array.from(Buffer.from(hex, 'hex')))!.subarray(32))) > halfN,
+        );
+      expect(highS.length).toBeGreaterThan(10);
+    });
+
+    test.each(cases.flatMap((name) => [[name, 'secret'] as const, [name, 'public key'] as const]))(
+      '%s: both stored signatures are accepted (by %s), and refused once tampered with',
+      async (name, lookup) => {
+        const { request } = awsCAuthVerifyCase(SUITE, name);
+        const context = readJson<{ region: string; timestamp: string }>(SUITE, name, 'context.json');
+        for (const url of storedSignatures(name)) {
+          const verdict = await verifyPresignedUrl({ ...request, url }, options(name, lookup));
+          expect(verdict).toMatchObject({ ok: true, accessKeyId: 'AKIDEXAMPLE', region: context.region });
+          // Tampered: the region set, the expiry, the method, the last signature digit (a DER
+          // signature stays well-formed when its last digit changes).
+          const signature = /X-Amz-Signature=([0-9a-f]+)/.exec(url)![1]!;
+          const tampered = [
+            { ...request, url: url.replace('X-Amz-Region-Set=us-east-1', 'X-Amz-Region-Set=us-east-2') },
+            { ...request, url: url.replace('X-Amz-Expires=3600', 'X-Amz-Expires=3601') },
+            { ...request, url, method: request.method === 'GET' ? 'HEAD' : 'GET' },
+            {
+              ...request,
+              url: url.replace(signature, signature.slice(0, -1) + (signature.endsWith('0') ? '1' : '0')),
+            },
+          ];
+          for (const changed of tampered) {
+            const refused = await verifyPresignedUrl(changed, { ...options(name, lookup), regions: undefined });
+            expect(refused).toMatchObject({ ok: false, code: 'SignatureDoesNotMatch' });
+          }
+        }
+      },
+    );
   });
 });

@@ -4,14 +4,11 @@
  * botocore's presign vectors. Each is also checked to fail once one signature digit changes, so
  * that an accept cannot come from a check that passes everything.
  */
-import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
-import { verifyPresignedUrlSync, type VerifyRequest, type VerifySyncOptions } from '../../src/index.js';
+import { verifyPresignedUrlSync, type VerifySyncOptions } from '../../src/index.js';
 import {
+  awsCAuthVerifyCase,
   caseDirs,
-  parseRequest,
-  RAW_PATH_CASES,
-  read,
   readJson,
   requireVectors,
   type AwsCAuthContext,
@@ -19,35 +16,6 @@ import {
 
 const run = requireVectors();
 const cases = caseDirs('aws-c-auth/v4', () => 'context.json');
-
-interface Case {
-  request: VerifyRequest;
-  options: VerifySyncOptions;
-  signature: string;
-}
-
-function awsCase(name: string): Case {
-  const context = readJson<AwsCAuthContext>('aws-c-auth/v4', name, 'context.json');
-  const signed = parseRequest(read('aws-c-auth/v4', name, 'query-signed-request.txt'));
-  const headers: Record<string, string[]> = {};
-  for (const [rawName, value] of signed.headers) (headers[rawName.toLowerCase()] ??= []).push(value);
-  const { access_key_id, secret_access_key } = context.credentials;
-  return {
-    request: { method: signed.method, url: `https://${headers['host']![0]}${signed.target}`, headers },
-    options: {
-      secretFor: (id) => (id === access_key_id ? secret_access_key : undefined),
-      now: new Date(context.timestamp),
-      regions: [context.region],
-      services: [context.service],
-      // sign_body: the payload hash is the body's SHA-256, computed here by node:crypto.
-      payloadHash: context.sign_body ? createHash('sha256').update(signed.body).digest('hex') : undefined,
-      uriEscapePath: !RAW_PATH_CASES.has(name),
-      normalizePath: context.normalize,
-      allowUnsignedSessionToken: context.omit_session_token === true,
-    },
-    signature: read('aws-c-auth/v4', name, 'query-signature.txt'),
-  };
-}
 
 /** The URL with one hex digit of its signature changed. */
 function flipSignatureDigit(url: string, signature: string): string {
@@ -61,7 +29,7 @@ describe.runIf(run)('verifies URLs signed by AWS (aws-c-auth v4, query mode)', (
   test('finds all 38 cases', () => expect(cases).toHaveLength(38));
 
   test.each(cases)('%s', (name) => {
-    const { request, options, signature } = awsCase(name);
+    const { request, options, signature } = awsCAuthVerifyCase('aws-c-auth/v4', name);
     const result = verifyPresignedUrlSync(request, options);
     expect(result).toMatchObject({ ok: true, accessKeyId: 'AKIDEXAMPLE', region: 'us-east-1', service: 'service' });
     const context = readJson<AwsCAuthContext>('aws-c-auth/v4', name, 'context.json');
@@ -75,7 +43,7 @@ describe.runIf(run)('verifies URLs signed by AWS (aws-c-auth v4, query mode)', (
   });
 
   test('an unsigned session token is refused unless allowed', () => {
-    const { request, options } = awsCase('post-sts-header-after');
+    const { request, options } = awsCAuthVerifyCase('aws-c-auth/v4', 'post-sts-header-after');
     expect(verifyPresignedUrlSync(request, { ...options, allowUnsignedSessionToken: false })).toMatchObject({
       ok: false,
       code: 'SignatureDoesNotMatch',
