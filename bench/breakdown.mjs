@@ -12,22 +12,19 @@
  * @module
  */
 import { measure } from 'mitata';
+import { nodeBackend, presign, pureJsBackend, verifyPresignedUrlSync } from '../dist/node.js';
 import {
   canonicalHeaders,
   canonicalQuery,
   canonicalRequest,
   canonicalUri,
   credentialScope,
-  pureJsBackend,
-  nodeBackend,
-  presign,
   signingKey,
   splitUrl,
   stringToSign,
   uriEncode,
-  verifyPresignedUrlSync,
   wirePath,
-} from '../dist/node.js';
+} from '../dist/stages.js';
 import { presignOptions } from './contenders/ours.mjs';
 import { AMZ_DATE, REGION, SECRET_ACCESS_KEY, WORKLOADS } from './workloads.mjs';
 

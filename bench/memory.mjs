@@ -27,7 +27,8 @@ function heapAfterGc() {
 /** Child side: runs both phases with the engine's default path and prints JSON. */
 async function measureGrowth(keyCount, secretCount) {
   if (typeof globalThis.gc !== 'function') throw new Error('run with --expose-gc');
-  const { KEY_CACHE_SIZE, presign } = await import('../dist/node.js');
+  const { presign } = await import('../dist/node.js');
+  const { KEY_CACHE_SIZE } = await import('../dist/stages.js');
   const { ACCESS_KEY_ID, HOST, SECRET_ACCESS_KEY, SIGNING_DATE } = await import('./workloads.mjs');
   const sign = (key, secret, region) =>
     presign({

@@ -1,28 +1,30 @@
 #!/usr/bin/env node
 /**
- * Writes docs/API.md, the README's API reference, from the built declarations (dist/*.d.ts) and
- * their TSDoc comments (module overviews from src/). (typedoc needs the TypeScript 5 compiler API, which TypeScript 7 lacks;
+ * Writes the API reference, one page per package entry (docs/api/<entry>.md) and an index
+ * (docs/API.md), from the built declarations (dist/**\/*.d.ts) and their TSDoc comments (module
+ * overviews from src/). (typedoc needs the TypeScript 5 compiler API, which TypeScript 7 lacks;
  * tsc's declaration output is regular enough to read line by line.)
  *
- *   node scripts/api-docs.mjs           # build, then write docs/API.md
- *   node scripts/api-docs.mjs --check   # build, then exit 1 if docs/API.md is stale, an export
- *                                       # lacks TSDoc, or a function or class is in no @example
+ *   node scripts/api-docs.mjs           # build, then write docs/API.md and docs/api/*.md
+ *   node scripts/api-docs.mjs --check   # build, then exit 1 if a page is stale, an export lacks
+ *                                       # TSDoc, or a function or class is in no @example
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, normalize, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const dist = (file) => `${root}dist/${file}`;
-const OUTPUT = `${root}docs/API.md`;
+const dist = join(root, 'dist');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 // A top-level declaration as tsc prints it; overloads repeat the name.
 const DECLARATION = /^export (?:declare )?(function|const|let|class|abstract class|interface|type|enum) (\w+)/;
-const REEXPORT = /^export (?:\{([^}]*)\}|\*) from '\.\/([\w/-]+)\.js';$/;
+const REEXPORT = /^export (?:type )?(?:\{([^}]*)\}|\*) from '(\.{1,2}\/[\w/.-]+)\.js';$/;
 
-/** Reads one declaration file into name -> { kind, doc, code } in source order. */
+/** Reads one declaration file (a module path under dist, without .d.ts) into name -> { kind, doc, code }. */
 function readDeclarations(module) {
-  const lines = readFileSync(dist(`${module}.d.ts`), 'utf8').split('\n');
+  const lines = readFileSync(join(dist, `${module}.d.ts`), 'utf8').split('\n');
   const found = new Map();
   const starts = [];
   lines.forEach((line, index) => DECLARATION.test(line) && starts.push(index));
@@ -31,13 +33,13 @@ function readDeclarations(module) {
     // The declaration runs until the next one's TSDoc, or the end of the exports.
     let end = i + 1 < starts.length ? starts[i + 1] : lines.length;
     end = docStart(lines, end) ?? end;
-    while (end > start + 1 && /^(\/\/#|\s*$)/.test(lines[end - 1])) end--;
+    while (end > start + 1 && /^(\/\/#|\s*$|export (?:type )?\{)/.test(lines[end - 1])) end--;
     const code = lines.slice(start, end).join('\n');
     const docFrom = docStart(lines, start);
     const doc = docFrom === undefined ? '' : renderDoc(lines.slice(docFrom, start));
     const previous = found.get(name);
     if (previous) previous.code += '\n' + code;
-    else found.set(name, { kind, doc, code });
+    else found.set(name, { kind, doc, code, module });
   });
   return found;
 }
@@ -62,25 +64,55 @@ function renderDoc(block) {
     .trim();
 }
 
-/** The public names of an entry, by module, following its `export ... from` lines. */
-function entryExports(entry) {
-  const byModule = new Map();
-  for (const line of readFileSync(dist(`${entry}.d.ts`), 'utf8').split('\n')) {
+/** The re-export lines of a module: [names or undefined for `*`, target module]. */
+function reexports(module) {
+  const out = [];
+  for (const line of readFileSync(join(dist, `${module}.d.ts`), 'utf8').split('\n')) {
     const match = REEXPORT.exec(line.trim());
     if (!match) continue;
-    const [, list, module] = match;
-    const declarations = readDeclarations(module);
+    const target = normalize(join(dirname(module), match[2])).replaceAll('\\', '/');
     const names =
-      list === undefined
-        ? [...declarations.keys()]
-        : list
+      match[1] === undefined
+        ? undefined
+        : match[1]
             .split(',')
             .map((name) => name.trim().replace(/^type /, ''))
             .filter(Boolean);
-    byModule.set(
-      module,
-      names.map((name) => ({ name, ...(declarations.get(name) ?? { kind: 'missing', doc: '', code: '' }) })),
-    );
+    out.push([names, target]);
+  }
+  return out;
+}
+
+/** Where `name` is declared, following re-exports from `module`. */
+function resolve(module, name, seen = new Set()) {
+  if (seen.has(module)) return undefined;
+  seen.add(module);
+  const own = readDeclarations(module).get(name);
+  if (own) return own;
+  for (const [names, target] of reexports(module)) {
+    if (names === undefined || names.includes(name)) {
+      const found = resolve(target, name, seen);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** Every name a module exports: its own declarations and what it re-exports. */
+function exportedNames(module) {
+  const names = [...readDeclarations(module).keys()];
+  for (const [list, target] of reexports(module)) names.push(...(list ?? exportedNames(target)));
+  return names;
+}
+
+/** Every public name of an entry module, grouped by the module that declares it. */
+function entryExports(entry) {
+  const names = exportedNames(entry);
+  const byModule = new Map();
+  for (const name of new Set(names)) {
+    const declaration = resolve(entry, name) ?? { kind: 'missing', doc: '', code: '', module: entry };
+    if (!byModule.has(declaration.module)) byModule.set(declaration.module, []);
+    byModule.get(declaration.module).push({ name, ...declaration });
   }
   return byModule;
 }
@@ -90,29 +122,54 @@ function entryExports(entry) {
  * from a declaration file whose first import it elides.
  */
 function moduleDoc(module) {
-  const text = readFileSync(`${root}src/${module}.ts`, 'utf8');
+  const text = readFileSync(join(root, 'src', `${module}.ts`), 'utf8');
   const match = /^\/\*\*(?:(?!\*\/)[\s\S])*@module[\s\S]*?\*\//m.exec(text);
   return match ? renderDoc(match[0].split('\n')) : '';
 }
 
-function render(entries) {
+/** The package's entries, from its exports map: import path, dist module, and condition. */
+function packageEntries() {
+  const entries = [];
+  for (const [path, target] of Object.entries(pkg.exports)) {
+    if (path === './package.json') continue;
+    const specifier = 'sigv4-presign' + path.slice(1);
+    const add = (file, condition) =>
+      entries.push({ specifier, condition, module: relative(dist, join(root, file)).replace(/\.js$/, '') });
+    if (typeof target === 'string') add(target);
+    else {
+      if (target.node) add(typeof target.node === 'string' ? target.node : target.node.default, 'node');
+      add(typeof target.default === 'string' ? target.default : target.default.default);
+    }
+  }
+  return entries.reverse().sort((a, b) => a.specifier.localeCompare(b.specifier) || (a.condition ? 1 : -1));
+}
+
+const pageName = ({ specifier, condition }) =>
+  (specifier === 'sigv4-presign' ? 'index' : specifier.slice('sigv4-presign/'.length)) +
+  (condition ? `-${condition}` : '');
+
+function renderPage(entry, byModule, skip) {
+  const title = `\`${entry.specifier}\`` + (entry.condition ? ` under the \`${entry.condition}\` condition` : '');
   const out = [
-    '# API reference',
+    '# ' + title,
     '',
-    '<!-- Generated by `node scripts/api-docs.mjs` from dist/*.d.ts and their TSDoc. Do not edit by hand. -->',
+    '<!-- Generated by `node scripts/api-docs.mjs` from dist/**/*.d.ts and their TSDoc. Do not edit by hand. -->',
     '',
   ];
-  for (const { title, intro, byModule } of entries) {
-    out.push(`## ${title}`, '', intro, '');
-    for (const [module, exports] of byModule) {
-      out.push(`### ${module}`, '');
+  out.push(moduleDoc(entry.module), '');
+  if (skip) out.push(`Everything in [\`${entry.specifier}\`](index.md), plus:`, '');
+  for (const [module, exports] of byModule) {
+    const shown = exports.filter(({ name }) => !skip?.has(name));
+    if (shown.length === 0) continue;
+    out.push(`## ${module}`, '');
+    if (module !== entry.module) {
       const about = moduleDoc(module);
       if (about) out.push(about, '');
-      for (const { name, kind, doc, code } of exports) {
-        out.push(`#### \`${name}\` (${kind})`, '');
-        if (doc) out.push(doc, '');
-        out.push('```ts', code, '```', '');
-      }
+    }
+    for (const { name, kind, doc, code } of shown) {
+      out.push(`### \`${name}\` (${kind})`, '');
+      if (doc) out.push(doc, '');
+      out.push('```ts', code, '```', '');
     }
   }
   return out.join('\n');
@@ -121,59 +178,69 @@ function render(entries) {
 /** Markdown of the examples in a doc (the text after its **Example** headings). */
 const examplesOf = (doc) => doc.split('**Example**').slice(1).join('\n');
 
-/**
- * Exports without TSDoc, and functions or classes that no example shows: neither their own
- * `@example` nor their module's mentions them by name.
- */
-function undocumented(entries) {
+/** Exports without TSDoc, and functions or classes that no example shows. */
+function undocumented(byModule) {
   const problems = [];
-  for (const { byModule } of entries) {
-    for (const [module, exports] of byModule) {
-      const moduleExamples = examplesOf(moduleDoc(module));
-      for (const { name, kind, doc } of exports) {
-        const shown = examplesOf(doc) !== '' || new RegExp(`\\b${name}\\b`).test(moduleExamples);
-        if (kind === 'missing') problems.push(`${module}.ts: ${name}: declaration not found in dist/${module}.d.ts`);
-        else if (doc === '') problems.push(`${module}.ts: ${name} (${kind}): no TSDoc`);
-        else if ((kind === 'function' || kind.endsWith('class')) && !shown)
-          problems.push(`${module}.ts: ${name} (${kind}): no @example`);
-      }
+  for (const [module, exports] of byModule) {
+    const moduleExamples = examplesOf(moduleDoc(module));
+    for (const { name, kind, doc } of exports) {
+      const shown = examplesOf(doc) !== '' || new RegExp(`\\b${name}\\b`).test(moduleExamples);
+      if (kind === 'missing') problems.push(`${module}: ${name}: declaration not found`);
+      else if (doc === '') problems.push(`${module}: ${name} (${kind}): no TSDoc`);
+      else if ((kind === 'function' || kind.endsWith('class')) && !shown)
+        problems.push(`${module}: ${name} (${kind}): no @example`);
     }
   }
-  return [...new Set(problems)];
+  return problems;
 }
 
 execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
-const defaultEntry = entryExports('index');
-const nodeOnly = entryExports('node');
-nodeOnly.delete('index');
-const v4aEntry = entryExports('v4a');
-const v4aNodeOnly = entryExports('v4a-node');
-v4aNodeOnly.delete('v4a');
-const entries = [
-  { title: '`sigv4-presign` (every runtime)', intro: moduleDoc('index'), byModule: defaultEntry },
-  {
-    title: '`sigv4-presign` under the `node` condition',
-    intro: 'Node, Deno and Bun resolve this entry: everything above, with node:crypto as the default backend, plus:',
-    byModule: nodeOnly,
-  },
-  { title: '`sigv4-presign/v4a` (SigV4a, every runtime)', intro: moduleDoc('v4a'), byModule: v4aEntry },
-  {
-    title: '`sigv4-presign/v4a` under the `node` condition',
-    intro: "Everything above, with node:crypto's ECDSA, SHA-256 and HMAC as the defaults, plus:",
-    byModule: v4aNodeOnly,
-  },
+const pages = new Map();
+const problems = [];
+const index = [
+  '# API reference',
+  '',
+  '<!-- Generated by `node scripts/api-docs.mjs`. Do not edit by hand. -->',
+  '',
+  '| entry | exports | page |',
+  '|---|---:|---|',
 ];
-const markdown = render(entries);
-const problems = undocumented(entries);
+const plainNames = new Map();
+for (const entry of packageEntries()) {
+  const byModule = entryExports(entry.module);
+  const names = new Set([...byModule.values()].flat().map(({ name }) => name));
+  if (!entry.condition) plainNames.set(entry.specifier, names);
+  const skip = entry.condition ? plainNames.get(entry.specifier) : undefined;
+  const page = pageName(entry);
+  pages.set(`docs/api/${page}.md`, renderPage(entry, byModule, skip));
+  problems.push(...undocumented(byModule));
+  const label = `\`${entry.specifier}\`` + (entry.condition ? ` (\`${entry.condition}\`)` : '');
+  index.push(
+    `| ${label} | ${skip ? `+${[...names].filter((n) => !skip.has(n)).length}` : names.size} | [${page}.md](api/${page}.md) |`,
+  );
+}
+pages.set('docs/API.md', index.join('\n') + '\n');
+const unique = [...new Set(problems)];
 
 if (process.argv.includes('--check')) {
-  const stale = !existsSync(OUTPUT) || readFileSync(OUTPUT, 'utf8') !== markdown;
-  if (stale) console.error('docs/API.md is stale: run node scripts/api-docs.mjs');
-  for (const problem of problems) console.error(`undocumented: ${problem}`);
-  process.exit(stale || problems.length > 0 ? 1 : 0);
+  let stale = false;
+  for (const [file, text] of pages) {
+    if (!existsSync(join(root, file)) || readFileSync(join(root, file), 'utf8') !== text) {
+      console.error(`${file} is stale: run node scripts/api-docs.mjs`);
+      stale = true;
+    }
+  }
+  for (const file of readdirSync(join(root, 'docs/api'))) {
+    if (!pages.has(`docs/api/${file}`)) {
+      console.error(`docs/api/${file} belongs to no entry: run node scripts/api-docs.mjs`);
+      stale = true;
+    }
+  }
+  for (const problem of unique) console.error(`undocumented: ${problem}`);
+  process.exit(stale || unique.length > 0 ? 1 : 0);
 }
-writeFileSync(OUTPUT, markdown);
-console.log(
-  `wrote docs/API.md (${[...defaultEntry.values(), ...nodeOnly.values(), ...v4aEntry.values(), ...v4aNodeOnly.values()].flat().length} exports)`,
-);
-for (const problem of problems) console.warn(`undocumented: ${problem}`);
+rmSync(join(root, 'docs/api'), { recursive: true, force: true });
+mkdirSync(join(root, 'docs/api'), { recursive: true });
+for (const [file, text] of pages) writeFileSync(join(root, file), text);
+console.log(`wrote docs/API.md and ${pages.size - 1} entry pages`);
+for (const problem of unique) console.warn(`undocumented: ${problem}`);

@@ -1,7 +1,9 @@
 /**
  * sigv4-presign: AWS Signature Version 4 presigned URLs for every JavaScript runtime.
  *
- * The stages are exported too, so that a `SignatureDoesNotMatch` can be chased step by step.
+ * This entry holds what an application uses: presigning (any request, and S3's operations), the
+ * verifier, the one error class, and the hashing backends. The algorithm's stages and its rule
+ * book, for people who build their own signers, are in `sigv4-presign/stages`.
  *
  * @example
  * ```ts
@@ -12,47 +14,12 @@
  * @module
  */
 export { SigV4Error, type SigV4ErrorCode } from './core/errors.js';
-export { isCanonical, percentDecode, recode, toHex, uriEncode, uriEncodeBytes } from './core/encoding.js';
-export { splitUrl, type UrlParts } from './core/url.js';
-export { awsHostRegion, parseAwsHost, type AwsHost } from './core/endpoints.js';
-export {
-  canonicalHeaders,
-  canonicalQuery,
-  canonicalRequest,
-  canonicalUri,
-  headerName,
-  headerValue,
-  httpMethod,
-  normalizePath,
-  parseQuery,
-  wirePath,
-  type CanonicalHeaders,
-  type PathRules,
-  type QueryPair,
-} from './core/canonical-request.js';
-export { HEADER_POLICY, headerRule, type HeaderRule } from './core/header-policy.js';
-export { ALGORITHM, amzDate, credentialScope, stringToSign } from './core/string-to-sign.js';
-export {
-  deriveSigningKey,
-  KEY_CACHE_SIZE,
-  signature,
-  signCanonicalRequest,
-  signingKey,
-  type SignedParts,
-} from './core/signing-key.js';
 export { defaultBackend, pureJsBackend, setDefaultBackend, type HashBackend, type PreparedKey } from './core/hash.js';
 export {
-  DEFAULT_EXPIRES_IN,
-  EMPTY_SHA256,
-  MAX_EXPIRES_IN,
-  PAYLOAD_HASH,
   presign,
   presignDetailed,
-  REGION,
-  RESERVED_PARAMETER,
-  S3_SERVICE,
-  SERVICE,
   type Credentials,
+  type HeadersInit,
   type HeaderValue,
   type PresignOptions,
   type PresignResult,

@@ -17,19 +17,12 @@
  */
 import { recode, uriEncode } from './encoding.js';
 import { SigV4Error } from './errors.js';
+import { canonicalHeaderValue, forEachQueryPair, hasControlCharacter, isToken, type PathRules } from './rules.js';
 
-/** How a service reads paths: S3 encodes once and never normalises; the others do both. */
-export interface PathRules {
-  /** Encode the (already URL-encoded) path a second time: true for every service but S3. */
-  readonly uriEscapePath: boolean;
-  /** Remove `.`/`..` segments and collapse `//` before encoding: true for every service but S3. */
-  readonly normalizePath: boolean;
-}
-
-// Characters that cannot stand raw in a URL path: what WHATWG URL percent-encodes there, plus
-// `\`, which WHATWG would turn into `/`. `%` is left alone, so existing escapes stay as written.
-// (With the u flag a surrogate pair is one match, encoded as one code point.)
-const UNSAFE_IN_PATH = /[\u0000-\u0020"<>\\^`{}\u007f-\u{10ffff}]/gu;
+// Runs of characters that cannot stand raw in a URL path: what WHATWG URL percent-encodes there,
+// plus `\`, which WHATWG would turn into `/`. `%` is left alone, so existing escapes stay as
+// written. One callback per run, not per character. (With the u flag a surrogate pair stays whole.)
+const UNSAFE_IN_PATH = /[\u0000-\u0020"<>\\^`{}\u007f-\u{10ffff}]+/gu;
 
 /**
  * The path as it goes on the wire.
@@ -45,7 +38,7 @@ const UNSAFE_IN_PATH = /[\u0000-\u0020"<>\\^`{}\u007f-\u{10ffff}]/gu;
  * ```
  */
 export function wirePath(path: string, rules: PathRules): string {
-  return rules.uriEscapePath ? path.replace(UNSAFE_IN_PATH, (ch) => uriEncode(ch, false)) : recode(path, true);
+  return rules.uriEscapePath ? path.replace(UNSAFE_IN_PATH, (run) => uriEncode(run, false)) : recode(path, true);
 }
 
 /**
@@ -85,14 +78,7 @@ export type QueryPair = [name: string, value: string];
  */
 export function parseQuery(query: string): QueryPair[] {
   const pairs: QueryPair[] = [];
-  if (query === '') return pairs;
-  for (const piece of query.split('&')) {
-    if (piece === '') continue;
-    const eq = piece.indexOf('=');
-    pairs.push(
-      eq < 0 ? [recode(piece, false), ''] : [recode(piece.slice(0, eq), false), recode(piece.slice(eq + 1), false)],
-    );
-  }
+  forEachQueryPair(query, (name, value) => pairs.push([recode(name, false), recode(value, false)]));
   return pairs;
 }
 
@@ -110,12 +96,6 @@ export function canonicalQuery(pairs: QueryPair[]): string {
   return out;
 }
 
-// RFC 9110 token: the characters a field name (and a method) may use.
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-// Field values may hold HTAB, but no other control character (CR and LF would forge lines).
-const BAD_VALUE_CHAR = /[\u0000-\u0008\u000a-\u001f\u007f]/;
-const WHITESPACE_RUN = /[ \t]+/g;
-
 /** Checks a header name against RFC 9110's token rule and lower-cases it.
  *
  * @example
@@ -125,7 +105,8 @@ const WHITESPACE_RUN = /[ \t]+/g;
  * ```
  */
 export function headerName(name: string): string {
-  if (!TOKEN.test(name)) throw new SigV4Error('INVALID_HEADER_NAME', `invalid header name ${JSON.stringify(name)}`);
+  // JSON.stringify escapes control characters: the name cannot forge a line in a log.
+  if (!isToken(name)) throw new SigV4Error('INVALID_HEADER_NAME', `invalid header name ${JSON.stringify(name)}`);
   return name.toLowerCase();
 }
 
@@ -137,10 +118,9 @@ export function headerName(name: string): string {
  * ```
  */
 export function headerValue(name: string, value: string): string {
-  if (BAD_VALUE_CHAR.test(value)) {
+  if (hasControlCharacter(value))
     throw new SigV4Error('INVALID_HEADER_VALUE', `header ${name} has a control character`);
-  }
-  return value.replace(WHITESPACE_RUN, ' ').trim();
+  return canonicalHeaderValue(value);
 }
 
 /** The signed headers, sorted by name, with their canonical values. */
@@ -184,8 +164,7 @@ const STANDARD_METHOD = /^(?:DELETE|GET|HEAD|OPTIONS|POST|PUT)$/;
  */
 export function httpMethod(method: string): string {
   if (typeof method === 'string' && STANDARD_METHOD.test(method)) return method;
-  if (typeof method !== 'string' || !TOKEN.test(method))
-    throw new SigV4Error('INVALID_METHOD', 'method must be an HTTP token such as GET');
+  if (!isToken(method)) throw new SigV4Error('INVALID_METHOD', 'method must be an HTTP token such as GET');
   const upper = method.toUpperCase();
   return STANDARD_METHOD.test(upper) ? upper : method;
 }

@@ -22,6 +22,8 @@
  */
 import { utf8 } from './encoding.js';
 import type { HashBackend, PreparedKey } from './hash.js';
+import { BoundedCache } from './memo.js';
+import { SCOPE_TERMINATOR } from './rules.js';
 import { stringToSign } from './string-to-sign.js';
 
 /** Runs the four-step derivation. `dateStamp` is `YYYYMMDD`. Uncached.
@@ -42,19 +44,27 @@ export function deriveSigningKey(
   const kDate = backend.hmac(utf8.encode('AWS4' + secretAccessKey), dateStamp);
   const kRegion = backend.hmac(kDate, region);
   const kService = backend.hmac(kRegion, service);
-  return backend.hmac(kService, 'aws4_request');
+  return backend.hmac(kService, SCOPE_TERMINATOR);
 }
 
 /** How many derived keys the cache keeps. */
 export const KEY_CACHE_SIZE = 256;
 
-interface CacheEntry {
-  readonly backend: HashBackend;
-  readonly key: PreparedKey;
-}
+/**
+ * The derived signing keys, keyed by backend, date, region, service (each bounded by the rule
+ * book) and a SHA-256 of the secret: never by the secret itself; at most {@link KEY_CACHE_SIZE}
+ * entries of about 200 bytes of key.
+ *
+ * @example
+ * ```ts
+ * signingKeyCache.size; // <= KEY_CACHE_SIZE
+ * ```
+ */
+export const signingKeyCache = new BoundedCache<PreparedKey>(KEY_CACHE_SIZE);
+/** A number for each backend seen: a prepared key has its backend's shape. */
+const backendIds = new WeakMap<HashBackend, number>();
+let backendsSeen = 0;
 
-// Insertion-ordered, so the first entry is the oldest: evicting it keeps the Map bounded (FIFO).
-const cache = new Map<string, CacheEntry>();
 /** The prepared signing key for these inputs, derived at most once while it stays cached. */
 export function signingKey(
   backend: HashBackend,
@@ -63,18 +73,13 @@ export function signingKey(
   region: string,
   service: string,
 ): PreparedKey {
+  let backendId = backendIds.get(backend);
+  if (backendId === undefined) backendIds.set(backend, (backendId = backendsSeen++));
   // '/' cannot occur in a date stamp, region or service, so the fields cannot run together.
-  const id = dateStamp + '/' + region + '/' + service + '/' + secretAccessKey;
-  let entry = cache.get(id);
-  if (entry === undefined || entry.backend !== backend) {
-    entry = {
-      backend,
-      key: backend.prepareKey(deriveSigningKey(backend, secretAccessKey, dateStamp, region, service)),
-    };
-    if (cache.size >= KEY_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-    cache.set(id, entry);
-  }
-  return entry.key;
+  const id = backendId + '/' + dateStamp + '/' + region + '/' + service + '/' + backend.sha256Hex(secretAccessKey);
+  return signingKeyCache.get(id, () =>
+    backend.prepareKey(deriveSigningKey(backend, secretAccessKey, dateStamp, region, service)),
+  );
 }
 
 /** The hex signature of a string to sign. */

@@ -9,6 +9,7 @@
  * ```
  * @module
  */
+import { printable } from '../core/rules.js';
 import type { VerifyFailureCode } from '../verify/verify.js';
 
 /** The error codes a gateway answers with: the verifier's, and S3's for the rest. */
@@ -40,6 +41,7 @@ export const STATUS: Readonly<Record<GatewayErrorCode, number>> = {
   InvalidAccessKeyId: 403,
   RequestTimeTooSkewed: 403,
   RequiredHeaderNotSigned: 403,
+  HostNotAllowed: 403,
   SourceIpNotAllowed: 403,
   NoSuchKey: 404,
   MethodNotAllowed: 405,
@@ -61,29 +63,11 @@ export class GatewayRefusal extends Error {
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 const xml = (text: string) => text.replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!);
 
-// C0 and C1 controls, DEL, and the two Unicode line separators: what could end a log line or
-// forge one (most of them are not even allowed in XML 1.0).
-const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
-const hex = (c: string, digits: number) => c.charCodeAt(0).toString(16).padStart(digits, '0');
-
-/**
- * Request text made safe to echo in a message: control characters become visible escapes
- * (`\x0a`, `\u2028`), so a decoded `%0A` in a query cannot start a forged line in a log.
- *
- * @example
- * ```ts
- * printable('AKID\nFORGED'); // 'AKID\\x0aFORGED'
- * ```
- */
-export function printable(text: string): string {
-  return text.replace(CONTROLS, (c) => (c.charCodeAt(0) > 0xff ? '\\u' + hex(c, 4) : '\\x' + hex(c, 2)));
-}
-
 /** An S3-style XML error document; message and resource are escaped for XML and for logs. */
 export function errorXml(code: GatewayErrorCode, message: string, resource: string): string {
   return (
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
-    `<Error><Code>${code}</Code><Message>${xml(printable(message))}</Message>` +
-    `<Resource>${xml(printable(resource))}</Resource><RequestId>${crypto.randomUUID()}</RequestId></Error>`
+    `<Error><Code>${code}</Code><Message>${xml(printable(message, 2000))}</Message>` +
+    `<Resource>${xml(printable(resource, 2000))}</Resource><RequestId>${crypto.randomUUID()}</RequestId></Error>`
   );
 }

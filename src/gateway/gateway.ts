@@ -25,11 +25,11 @@ import { SigV4Error } from '../core/errors.js';
 import { BodyCheck, bodyPins, DEFAULT_MAX_OBJECT_SIZE, tooLarge } from './body.js';
 import { pureJsDigests, type DigestFactory } from './digests.js';
 import { errorXml, GatewayRefusal, STATUS, type GatewayErrorCode } from './errors.js';
-import { hostKey, hostList } from './hosts.js';
+import { hostList } from '../core/url.js';
 
 export { DEFAULT_MAX_OBJECT_SIZE } from './body.js';
 export { pureJsDigests, type BodyDigest, type DigestFactory } from './digests.js';
-export { printable, type GatewayErrorCode } from './errors.js';
+export { type GatewayErrorCode } from './errors.js';
 
 /**
  * An object's bytes: whole, or in chunks. A chunked body is either read to its end or closed
@@ -163,7 +163,8 @@ export function createGateway(config: GatewayConfig): GatewayHandler {
   const allowed: CidrBlock[] | undefined =
     config.allowedSourceIps === undefined ? undefined : parseCidrList(config.allowedSourceIps);
   const { storage, digests = pureJsDigests, maxObjectSize = DEFAULT_MAX_OBJECT_SIZE } = config;
-  const hosts = config.hosts === undefined ? undefined : hostList(config.hosts);
+  // A malformed list fails here, at once, rather than on every request.
+  if (config.hosts !== undefined) hostList(config.hosts);
   if (!(Number.isSafeInteger(maxObjectSize) && maxObjectSize >= 0)) {
     throw new SigV4Error('INVALID_OPTION', 'maxObjectSize must be a whole number of bytes');
   }
@@ -197,18 +198,11 @@ export function createGateway(config: GatewayConfig): GatewayHandler {
     if (allowed !== undefined && !ipAllowed(clientIp, allowed)) {
       return errorResponse('SourceIpNotAllowed', 'requests are not accepted from your address', path, method);
     }
-    if (hosts !== undefined) {
-      // The host the verifier checks the signature with: the Host header, else the URL's.
-      const host = request.headers.get('host') ?? splitUrl(request.url).host;
-      const key = hostKey(host);
-      if (key === undefined || !hosts.has(key)) {
-        return errorResponse('AccessDenied', `this server does not answer to ${host}`, path, method);
-      }
-    }
     const verdict = await verifyPresignedUrl(
       { method, url: request.url, headers: request.headers },
       {
         secretFor: config.secretFor,
+        hosts: config.hosts,
         services: ['s3'],
         regions: config.regions,
         requiredSignedHeaders: config.requiredSignedHeaders,

@@ -41,7 +41,7 @@ import {
   type StoredObject,
 } from './gateway.js';
 import type { DigestFactory } from './digests.js';
-import { hostList } from './hosts.js';
+import { hostList } from '../core/url.js';
 import { decodeObjectHeader, encodeObjectHeader } from './object-file.js';
 
 /** Keys up to this many UTF-8 bytes keep a readable (hex) file name; longer ones are hashed. */

@@ -25,29 +25,39 @@ import {
   httpMethod,
   parseQuery,
   wirePath,
-  type PathRules,
 } from '../core/canonical-request.js';
-import { toHex, uriEncode } from '../core/encoding.js';
-import { SigV4Error, type SigV4ErrorCode } from '../core/errors.js';
+import { uriEncode } from '../core/encoding.js';
 import { defaultBackend, type HashBackend } from '../core/hash.js';
 import { headerRule } from '../core/header-policy.js';
+import { Memo } from '../core/memo.js';
+import {
+  ALGORITHM,
+  check,
+  checkCredentials,
+  checkExpiresIn,
+  checkFlag,
+  checkOneOf,
+  checkRegion,
+  checkService,
+  credentialScope,
+  dateStamp,
+  encodedCredential,
+  fail,
+  formatAmzDate,
+  isHeaderValueItem,
+  isPayloadHash,
+  readHeaders as readHeaderEntries,
+  RESERVED_PARAMETER,
+  serviceDefaults,
+  type Credentials,
+  type HeadersInit,
+  type PathRules,
+  type ServiceDefaults,
+} from '../core/rules.js';
 import { signCanonicalRequest, signingKey, type SignedParts } from '../core/signing-key.js';
-import { ALGORITHM, amzDate, credentialScope } from '../core/string-to-sign.js';
-import { sha256 } from '../core/sha256.js';
 import { splitUrl } from '../core/url.js';
 
-/** AWS credentials. Only `accessKeyId` ever appears in a URL or a message. */
-export interface Credentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  /** STS session token; an empty string counts as none. */
-  readonly sessionToken?: string | undefined;
-  /** When temporary credentials stop working: a URL must not outlive them. */
-  readonly expiration?: Date | undefined;
-}
-
-/** Header values: a string, a number (`content-length`), or several values joined with `,`. */
-export type HeaderValue = string | number | readonly string[] | undefined;
+export type { Credentials, HeaderValue, HeadersInit } from '../core/rules.js';
 
 /** What to presign. Only `method`, `url`, `region`, `service` and `credentials` are required. */
 export interface PresignOptions {
@@ -71,7 +81,7 @@ export interface PresignOptions {
    * Headers the client will send. All are signed (but the few hop-level ones in the header policy);
    * `host` is always signed, from the URL.
    */
-  readonly headers?: Readonly<Record<string, HeaderValue>> | undefined;
+  readonly headers?: HeadersInit | undefined;
   /** Default `UNSIGNED-PAYLOAD` for S3, the SHA-256 of an empty body otherwise. */
   readonly payloadHash?: string | undefined;
   /** Encode the wire path once more for the canonical URI. Default: true for every service but S3. */
@@ -112,84 +122,6 @@ export interface PresignResult {
   readonly signature: string;
 }
 
-/** The longest validity SigV4 allows: seven days. */
-export const MAX_EXPIRES_IN = 604800;
-/** The default validity: fifteen minutes. */
-export const DEFAULT_EXPIRES_IN = 900;
-/** Services that follow S3's path rules and its `UNSIGNED-PAYLOAD` default: s3, s3-object-lambda, s3-outposts, s3express. */
-export const S3_SERVICE = /^s3(?:|-object-lambda|-outposts|express)$/;
-/** Hex SHA-256 of the empty string (`e3b0c442…b855`): the payload hash of a bodiless request. */
-export const EMPTY_SHA256 = toHex(sha256(new Uint8Array(0)));
-/** A signing region: a non-empty run of `a-z 0-9 -` (`us-east-1`, `auto`). */
-export const REGION = /^[a-z0-9-]+$/;
-/** A service's signing name (`s3`, `execute-api`, `rds-db`). */
-export const SERVICE = /^[a-z0-9._-]+$/;
-/** A payload hash: lower-case hex SHA-256, or a keyword such as `UNSIGNED-PAYLOAD`. */
-export const PAYLOAD_HASH = /^(?:[0-9a-f]{64}|[A-Z0-9-]+)$/;
-/** The query parameters that the signer writes (any case); a URL to sign may not carry them. */
-export const RESERVED_PARAMETER =
-  /^x-amz-(?:algorithm|credential|date|expires|region-set|security-token|signedheaders|signature)$/i;
-
-function fail(code: SigV4ErrorCode, message: string): never {
-  throw new SigV4Error(code, message);
-}
-
-/** Returns `value` when `ok`, else throws. Messages never echo a value: it might be a secret. */
-export function check<T>(value: unknown, ok: boolean, code: SigV4ErrorCode, message: string): T {
-  return ok ? (value as T) : fail(code, message);
-}
-
-export const isText = (value: unknown, pattern: RegExp): value is string =>
-  typeof value === 'string' && pattern.test(value);
-
-/** Checks the signing region, which must be a non-empty run of `a-z 0-9 -` (`us-east-1`, `auto`). */
-export const checkRegion = (region: unknown): string =>
-  check(region, isText(region, REGION), 'INVALID_REGION', 'region must be a name such as us-east-1 or auto');
-
-/** Checks the credentials' fields; never echoes a value. */
-export function checkCredentials(credentials: Credentials | undefined): Credentials {
-  const c = credentials ?? ({} as Credentials);
-  const bad = (field: string, should: string) => fail('INVALID_CREDENTIALS', `credentials.${field} must be ${should}`);
-  for (const field of ['accessKeyId', 'secretAccessKey'] as const)
-    if (!isText(c[field], /[^]/)) bad(field, 'a non-empty string'); // [^]: any character
-  if (c.sessionToken !== undefined && typeof c.sessionToken !== 'string') bad('sessionToken', 'a string');
-  const { expiration } = c;
-  if (expiration !== undefined && !(expiration instanceof Date && expiration.getTime() === expiration.getTime()))
-    bad('expiration', 'a valid Date');
-  return c;
-}
-
-/** An optional boolean option, or its default. */
-const flag = (name: string, value: unknown, fallback: boolean): boolean =>
-  value === undefined
-    ? fallback
-    : check(value, typeof value === 'boolean', 'INVALID_OPTION', `${name} must be a boolean`);
-
-/** An optional option from a fixed list; the first entry is the default. */
-export const oneOf = <T extends string>(name: string, value: unknown, allowed: readonly [T, ...T[]]): T =>
-  value === undefined
-    ? allowed[0]
-    : check(value, allowed.includes(value as T), 'INVALID_OPTION', `${name} must be '${allowed.join("' or '")}'`);
-
-/** Checks a service's signing name (`s3`, `execute-api`, `rds-db`). */
-export const checkService = (service: unknown): string =>
-  check(service, isText(service, SERVICE), 'INVALID_SERVICE', 'service must be a signing name such as s3');
-
-/**
- * The URL's validity in seconds: `expiresIn` checked, then fitted to the credentials' expiration
- * by the `credentialExpiry` policy. `signedAt` is the start of the `X-Amz-Date` second.
- */
-export function validity(
-  options: Pick<PresignOptions, 'expiresIn' | 'credentialExpiry' | 'credentials'>,
-  signedAt: number,
-): number {
-  const requested = options.expiresIn ?? DEFAULT_EXPIRES_IN;
-  const inRange = Number.isInteger(requested) && requested >= 1 && requested <= MAX_EXPIRES_IN;
-  if (!inRange) fail('INVALID_EXPIRES_IN', `expiresIn must be whole seconds in 1..${MAX_EXPIRES_IN}`);
-  const policy = oneOf('credentialExpiry', options.credentialExpiry, ['reject', 'clamp']);
-  return fitToCredentials(requested, signedAt, options.credentials.expiration, policy);
-}
-
 /** Shortens or refuses a validity that the credentials would not outlive. */
 function fitToCredentials(
   expiresIn: number,
@@ -221,20 +153,16 @@ interface RequestHeaders {
 function readHeaders(host: string, headers: PresignOptions['headers']): RequestHeaders {
   const result: RequestHeaders = { signed: new Map([['host', host]]), send: {} };
   if (headers === undefined) return result;
-  if (typeof headers !== 'object' || headers === null) fail('INVALID_OPTION', 'headers must be an object');
-  for (const [rawName, raw] of Object.entries(headers)) {
-    if (raw === undefined) continue;
+  const entries =
+    readHeaderEntries(headers) ??
+    fail('INVALID_OPTION', 'headers must be a plain object, a Headers, a Map or an array of [name, value] pairs');
+  for (const [rawName, values] of entries) {
     const name = headerName(rawName);
     const rule = headerRule(name);
     if (rule === 'reject') fail('INVALID_HEADER_NAME', `header ${name} is the signer's to write (see HEADER_POLICY)`);
-    for (const value of Array.isArray(raw) ? raw : [raw]) {
-      const text = check<string | number>(
-        value,
-        typeof value === 'string' || typeof value === 'number',
-        'INVALID_HEADER_VALUE',
-        `header ${name} must be a string`,
-      );
-      const canonical = headerValue(name, String(text));
+    for (const value of values) {
+      if (!isHeaderValueItem(value)) fail('INVALID_HEADER_VALUE', `header ${name} must be a string or a number`);
+      const canonical = headerValue(name, String(value));
       const previous = result.send[name];
       result.send[name] = previous === undefined ? canonical : previous + ',' + canonical;
     }
@@ -244,12 +172,13 @@ function readHeaders(host: string, headers: PresignOptions['headers']): RequestH
   return result;
 }
 
-function choosePayloadHash(option: unknown, fromHeader: string | undefined, isS3: boolean): string {
+function choosePayloadHash(option: unknown, fromHeader: string | undefined, defaults: ServiceDefaults): string {
   const bad = (why: string) => fail('INVALID_PAYLOAD_HASH', `payloadHash ${why}`);
-  if (option !== undefined && !isText(option, PAYLOAD_HASH)) bad('must be lower-case hex SHA-256 or UNSIGNED-PAYLOAD');
-  if (fromHeader !== undefined && option !== undefined && option !== fromHeader)
+  if (option !== undefined && !isPayloadHash(option)) bad('must be lower-case hex SHA-256 or UNSIGNED-PAYLOAD');
+  if (fromHeader !== undefined && option !== undefined && option !== fromHeader) {
     bad('differs from the x-amz-content-sha256 header');
-  return (option as string | undefined) ?? fromHeader ?? (isS3 ? 'UNSIGNED-PAYLOAD' : EMPTY_SHA256);
+  }
+  return (option as string | undefined) ?? fromHeader ?? defaults.payloadHash;
 }
 
 /**
@@ -260,7 +189,8 @@ function choosePayloadHash(option: unknown, fromHeader: string | undefined, isS3
 export interface RequestContext {
   readonly xAmzDate: string;
   readonly scope: string;
-  readonly isS3: boolean;
+  /** The service's path rules and payload default. */
+  readonly defaults: ServiceDefaults;
   /** Start of the second that `X-Amz-Date` names, in milliseconds. */
   readonly signedAt: number;
   readonly expiresIn: number;
@@ -272,61 +202,103 @@ export interface RequestContext {
   readonly sign: (canonicalRequest: string) => SignedParts;
 }
 
-/**
- * SigV4's context. A server signing in a loop repeats all of it, so the last one is kept while
- * its inputs stay the same.
- */
-interface Context extends RequestContext {
-  /** The option values it was built from, compared on the next call. */
-  readonly inputs: readonly unknown[];
+/** What every signer of the SigV4 family reads alike from its options: credentials, date, validity, token. */
+export interface SignerBasics {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly xAmzDate: string;
+  /** Start of the second that `X-Amz-Date` names, in milliseconds. */
+  readonly signedAt: number;
+  readonly expiresIn: number;
+  /** `&X-Amz-Security-Token=…`, or '' without a token (an empty token counts as none). */
+  readonly token: string;
+  readonly tokenMode: 'signed' | 'appended';
 }
 
-let last: Context | undefined;
+/** Checks and reads the options every signer of the SigV4 family shares. */
+export function signerBasics(
+  options: Omit<PresignOptions, 'method' | 'url' | 'region' | 'service'>,
+  date: Date,
+): SignerBasics {
+  const { accessKeyId, secretAccessKey, sessionToken, expiration } = checkCredentials(options.credentials);
+  const xAmzDate = formatAmzDate(date);
+  const signedAt = Math.floor(date.getTime() / 1000) * 1000;
+  const requested = checkExpiresIn(options.expiresIn);
+  const policy = checkOneOf('credentialExpiry', options.credentialExpiry, ['reject', 'clamp']);
+  return {
+    accessKeyId,
+    secretAccessKey,
+    xAmzDate,
+    signedAt,
+    expiresIn: fitToCredentials(requested, signedAt, expiration, policy),
+    token: sessionToken ? `&X-Amz-Security-Token=${uriEncode(sessionToken, false)}` : '',
+    tokenMode: checkOneOf('sessionTokenMode', options.sessionTokenMode, ['signed', 'appended']),
+  };
+}
 
-function buildContext(options: PresignOptions, inputs: unknown[], date: Date): Context {
+/**
+ * The signer's query parameters in canonical order, but `X-Amz-SignedHeaders` (which sorts after
+ * them all, so it can be appended): `extra` is SigV4a's `&X-Amz-Region-Set=…`, which sorts between
+ * `X-Amz-Expires` and `X-Amz-Security-Token`.
+ */
+export function signerQuery(algorithm: string, basics: SignerBasics, scope: string, extra = ''): string {
+  const { accessKeyId, xAmzDate, expiresIn, token, tokenMode } = basics;
+  return (
+    `X-Amz-Algorithm=${algorithm}&X-Amz-Credential=${encodedCredential(uriEncode(accessKeyId, false), scope)}` +
+    `&X-Amz-Date=${xAmzDate}&X-Amz-Expires=${expiresIn}${extra}${tokenMode === 'signed' ? token : ''}`
+  );
+}
+
+/**
+ * The inputs a context depends on, compared on the next call: the options it reads, with the
+ * instants as numbers (a `Date` can change under the same identity).
+ */
+type ContextInputs = readonly [
+  backend: HashBackend,
+  accessKeyId: unknown,
+  secretAccessKey: unknown,
+  sessionToken: unknown,
+  expiration: unknown,
+  expirationTime: unknown,
+  region: unknown,
+  service: unknown,
+  expiresIn: unknown,
+  signingSecond: number,
+  credentialExpiry: unknown,
+  sessionTokenMode: unknown,
+];
+
+const contexts = new Memo<ContextInputs, RequestContext>();
+
+function buildContext(options: PresignOptions, backend: HashBackend, date: Date): RequestContext {
   const region = checkRegion(options.region);
   const service = checkService(options.service);
-  const { accessKeyId, secretAccessKey, sessionToken } = checkCredentials(options.credentials);
-  const xAmzDate = amzDate(date);
-  const signedAt = Math.floor(date.getTime() / 1000) * 1000;
-  const expiresIn = validity(options, signedAt);
-  const tokenMode = oneOf('sessionTokenMode', options.sessionTokenMode, ['signed', 'appended']);
-  const backend = inputs[0] as HashBackend;
+  const basics = signerBasics(options, date);
   check(backend, typeof backend?.hmacHex === 'function', 'INVALID_OPTION', 'backend must be a HashBackend');
-
-  const dateStamp = xAmzDate.slice(0, 8);
-  // The token's parameter, signed or appended after signing; '' counts as no token.
-  const token = sessionToken ? `&X-Amz-Security-Token=${uriEncode(sessionToken, false)}` : '';
+  const { xAmzDate } = basics;
   const scope = credentialScope(xAmzDate, region, service);
-  // The signer's parameters in canonical order.
-  let query =
-    `X-Amz-Algorithm=${ALGORITHM}&X-Amz-Credential=${uriEncode(accessKeyId + '/' + scope, false)}` +
-    `&X-Amz-Date=${xAmzDate}&X-Amz-Expires=${expiresIn}`;
-  if (tokenMode === 'signed') query += token;
-  const key = signingKey(backend, secretAccessKey, dateStamp, region, service);
+  const key = signingKey(backend, basics.secretAccessKey, dateStamp(xAmzDate), region, service);
   return {
-    inputs,
     xAmzDate,
     scope,
+    defaults: serviceDefaults(service),
+    signedAt: basics.signedAt,
+    expiresIn: basics.expiresIn,
+    query: signerQuery(ALGORITHM, basics, scope),
+    appendedToken: basics.tokenMode === 'appended' ? basics.token : '',
     sign: (request) => signCanonicalRequest(backend, key, xAmzDate, scope, request),
-    isS3: S3_SERVICE.test(service),
-    signedAt,
-    expiresIn,
-    query,
-    appendedToken: tokenMode === 'appended' ? token : '',
   };
 }
 
 /** The context for these options: the last one when every input is the same, else a new one. */
-function contextFor(options: PresignOptions): Context {
+function contextFor(options: PresignOptions): RequestContext {
   const { credentials: c, signingDate = new Date() } = options;
-  const inputs = [
+  const inputs: ContextInputs = [
     options.backend ?? defaultBackend(),
     c?.accessKeyId,
     c?.secretAccessKey,
     c?.sessionToken,
     c?.expiration,
-    // A Date can change under the same identity; its time is part of the key too.
     c?.expiration?.valueOf?.(),
     options.region,
     options.service,
@@ -335,14 +307,12 @@ function contextFor(options: PresignOptions): Context {
     options.credentialExpiry,
     options.sessionTokenMode,
   ];
-  for (let i = 0; last !== undefined && i < inputs.length; i++) if (inputs[i] !== last.inputs[i]) last = undefined;
-  return (last ??= buildContext(options, inputs, signingDate));
+  return contexts.get(inputs, ([backend]) => buildContext(options, backend, signingDate));
 }
 
 /**
  * Presigns a request and returns the URL with every intermediate step.
  * Throws {@link SigV4Error} for invalid options; never returns a URL that cannot work.
-
  *
  * @example
  * ```ts
@@ -363,12 +333,12 @@ export function presignInContext(options: RequestOptions, context: RequestContex
   const method = httpMethod(options.method);
   const url = splitUrl(options.url);
   const rules: PathRules = {
-    uriEscapePath: flag('uriEscapePath', options.uriEscapePath, !context.isS3),
-    normalizePath: flag('normalizePath', options.normalizePath, !context.isS3),
+    uriEscapePath: checkFlag('uriEscapePath', options.uriEscapePath, context.defaults.uriEscapePath),
+    normalizePath: checkFlag('normalizePath', options.normalizePath, context.defaults.normalizePath),
   };
   const path = wirePath(url.path, rules);
   const headers = readHeaders(url.host, options.headers);
-  const payloadHash = choosePayloadHash(options.payloadHash, headers.payloadHash, context.isS3);
+  const payloadHash = choosePayloadHash(options.payloadHash, headers.payloadHash, context.defaults);
   const canonical = canonicalHeaders(headers.signed);
 
   const userParameters = parseQuery(url.query);
@@ -397,6 +367,12 @@ export function presignInContext(options: RequestOptions, context: RequestContex
 /**
  * Presigns a request: the URL alone. See {@link presignDetailed} for the headers the client must
  * send and the intermediate steps.
+ *
+ * @example
+ * ```ts
+ * const url = presign({ method: 'GET', url: 'https://examplebucket.s3.us-east-1.amazonaws.com/test.txt',
+ *   region: 'us-east-1', service: 's3', credentials });
+ * ```
  */
 export function presign(options: PresignOptions): string {
   return presignDetailed(options).url;

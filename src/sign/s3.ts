@@ -25,7 +25,8 @@
  */
 import { uriEncode } from '../core/encoding.js';
 import { SigV4Error } from '../core/errors.js';
-import { checkRegion, presignDetailed, type HeaderValue, type PresignOptions, type PresignResult } from './presign.js';
+import { checkRegion, type HeaderValue } from '../core/rules.js';
+import { presignDetailed, type PresignOptions, type PresignResult } from './presign.js';
 import { splitUrl } from '../core/url.js';
 
 /** Where an S3 bucket lives and how to address it. Only `bucket` and `region` are required. */

@@ -20,19 +20,14 @@
 import { toHex, uriEncode, utf8 } from '../core/encoding.js';
 import { defaultEcdsa, type EcdsaBackend, type V4aPublicKey } from '../core/ecdsa.js';
 import { defaultBackend } from '../core/hash.js';
-import { amzDate } from '../core/string-to-sign.js';
+import { check, checkCredentials, checkService, serviceDefaults, type Credentials } from '../core/rules.js';
 import { V4A_ALGORITHM } from '../core/v4a-key.js';
 import { v4aPrivateKey, v4aPublicKey } from '../core/v4a-keys.js';
 import { regionSetValue, v4aCredentialScope, v4aStringToSign } from '../core/v4a-scope.js';
 import {
-  check,
-  checkCredentials,
-  checkService,
-  oneOf,
   presignInContext,
-  S3_SERVICE,
-  validity,
-  type Credentials,
+  signerBasics,
+  signerQuery,
   type PresignOptions,
   type PresignResult,
   type RequestContext,
@@ -56,35 +51,26 @@ async function v4aContext(options: PresignV4aOptions): Promise<V4aContext> {
   const { signingDate = new Date() } = options;
   const regionSet = regionSetValue(options.regionSet);
   const service = checkService(options.service);
-  const { accessKeyId, secretAccessKey, sessionToken } = checkCredentials(options.credentials);
-  const xAmzDate = amzDate(signingDate);
-  const signedAt = Math.floor(signingDate.getTime() / 1000) * 1000;
-  const expiresIn = validity(options, signedAt);
-  const tokenMode = oneOf('sessionTokenMode', options.sessionTokenMode, ['signed', 'appended']);
+  const basics = signerBasics(options, signingDate);
   const backend = options.backend ?? defaultBackend();
   check(backend, typeof backend?.sha256Hex === 'function', 'INVALID_OPTION', 'backend must be a HashBackend');
   const ecdsa = options.ecdsa ?? defaultEcdsa();
   check(ecdsa, typeof ecdsa?.sign === 'function', 'INVALID_OPTION', 'ecdsa must be an EcdsaBackend');
-
-  const token = sessionToken ? `&X-Amz-Security-Token=${uriEncode(sessionToken, false)}` : '';
+  const { xAmzDate } = basics;
   const scope = v4aCredentialScope(xAmzDate, service);
-  // The signer's parameters in canonical order: X-Amz-Region-Set sorts between Expires and Security-Token.
-  let query =
-    `X-Amz-Algorithm=${V4A_ALGORITHM}&X-Amz-Credential=${uriEncode(accessKeyId + '/' + scope, false)}` +
-    `&X-Amz-Date=${xAmzDate}&X-Amz-Expires=${expiresIn}&X-Amz-Region-Set=${uriEncode(regionSet, false)}`;
-  if (tokenMode === 'signed') query += token;
   return {
     xAmzDate,
     scope,
-    isS3: S3_SERVICE.test(service),
-    signedAt,
-    expiresIn,
-    query,
-    appendedToken: tokenMode === 'appended' ? token : '',
+    defaults: serviceDefaults(service),
+    signedAt: basics.signedAt,
+    expiresIn: basics.expiresIn,
+    // X-Amz-Region-Set sorts between X-Amz-Expires and X-Amz-Security-Token.
+    query: signerQuery(V4A_ALGORITHM, basics, scope, `&X-Amz-Region-Set=${uriEncode(regionSet, false)}`),
+    appendedToken: basics.tokenMode === 'appended' ? basics.token : '',
     // The signature comes after, asynchronously: the URL is assembled ending in `X-Amz-Signature=`.
     sign: (request) => ({ stringToSign: v4aStringToSign(xAmzDate, scope, backend.sha256Hex(request)), signature: '' }),
     ecdsa,
-    privateKey: await v4aPrivateKey(ecdsa, backend, accessKeyId, secretAccessKey),
+    privateKey: await v4aPrivateKey(ecdsa, backend, basics.accessKeyId, basics.secretAccessKey),
   };
 }
 

@@ -27,16 +27,13 @@ import { defaultEcdsa, hexBytes, type EcdsaBackend, type ParsedSignature, type V
 import { V4A_ALGORITHM } from '../core/v4a-key.js';
 import { importedPublicKey, v4aVerifyingKey } from '../core/v4a-keys.js';
 import { REGION_SET_ENTRY, v4aCredentialScope, v4aStringToSign } from '../core/v4a-scope.js';
-import { SERVICE } from '../sign/presign.js';
+import { isService } from '../core/rules.js';
+import { badParameters, decodeValue, refuse, type Scope } from './params.js';
 import {
-  badParameters,
-  decodeValue,
-  refuse,
   SIGV4,
   verdict,
   verifyWith,
   type Scheme,
-  type Scope,
   type SecretLookup,
   type VerifyOptions,
   type VerifyRequest,
@@ -75,7 +72,7 @@ function readScope(credential: string, xAmzDate: string, others: readonly QueryP
     badParameters('X-Amz-Credential must have the form <access key id>/<YYYYMMDD>/<service>/aws4_request');
   if (day !== xAmzDate.slice(0, 8))
     badParameters(`the credential date ${day} is not the day of X-Amz-Date ${xAmzDate}`);
-  if (!SERVICE.test(service)) badParameters('the credential service is malformed');
+  if (!isService(service)) badParameters('the credential service is malformed');
   // The region set is signed as any other parameter (it is among `others`): read it in the one spelling.
   let raw: string | undefined;
   for (const [name, value] of others) {
@@ -129,6 +126,7 @@ function verifyingKey(ecdsa: EcdsaBackend, parsed: Parameters<Scheme['finish']>[
 export function sigv4a(ecdsa: EcdsaBackend): Scheme {
   return {
     algorithm: V4A_ALGORITHM,
+    optionNames: ['publicKeyFor', 'ecdsa'],
     readScope,
     isSignature: (raw) => parseSignature(raw) !== undefined,
     inRegions: (scope, regions) => {
@@ -155,14 +153,22 @@ export function sigv4a(ecdsa: EcdsaBackend): Scheme {
           utf8.encode(v4aStringToSign(xAmzDate, toSign, parsed.backend.sha256Hex(request))),
           signature,
         );
-      const signed = await check(parsed.request);
-      const unsigned = !signed && parsed.requestWithoutToken !== undefined && (await check(parsed.requestWithoutToken));
-      return verdict(parsed, signed, unsigned);
+      let matched = -1;
+      for (let i = 0; matched < 0 && i < parsed.requests.length; i++) if (await check(parsed.requests[i]!)) matched = i;
+      return verdict(parsed, matched);
     },
   };
 }
 
 const noSecret: SecretLookup = () => undefined;
+
+/** SigV4's and SigV4a's schemes, one list per ECDSA backend: the verifier remembers its last query per list. */
+const schemeLists = new WeakMap<EcdsaBackend, readonly Scheme[]>();
+function schemesFor(ecdsa: EcdsaBackend): readonly Scheme[] {
+  let schemes = schemeLists.get(ecdsa);
+  if (schemes === undefined) schemeLists.set(ecdsa, (schemes = [SIGV4, sigv4a(ecdsa)]));
+  return schemes;
+}
 
 /**
  * Verifies a SigV4 or SigV4a presigned URL, with the same request, options, guarantees and
@@ -191,5 +197,5 @@ export function verifyPresignedUrl(request: VerifyRequest, options: VerifyV4aOpt
   if (problem !== undefined)
     return Promise.resolve({ ok: false, code: 'InternalError', message: `invalid verifier options: ${problem}` });
   // Without secretFor, a SigV4 URL's access key id is simply unknown here.
-  return verifyWith([SIGV4, sigv4a(ecdsa)], request, { ...options, secretFor: secretFor ?? noSecret });
+  return verifyWith(schemesFor(ecdsa), request, { ...options, secretFor: secretFor ?? noSecret });
 }

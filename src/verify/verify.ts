@@ -1,20 +1,21 @@
 /**
  * Verifies incoming presigned URLs: the signer run on what arrived, then a constant-time compare.
  *
- * The verifier reads every `X-Amz-*` parameter strictly, rebuilds the canonical request with the
- * very functions the signer uses, signs it with the secret that `secretFor` returns and compares
- * the signatures without an early exit. It never throws: every outcome is a {@link VerifyResult},
- * whose failure codes mirror S3's. No result carries the secret or the expected signature.
+ * The flow: the options and the request's shape; the query's `X-Amz-*` parameters, read strictly
+ * by the parameter reader (`params.ts`); the policy (regions, services, hosts, validity, headers
+ * that must be signed, `x-amz-*` headers that are not); the clock; then `secretFor`; then the
+ * canonical request, rebuilt with the very functions the signer uses, signed and compared without
+ * an early exit. It never throws: every outcome is a {@link VerifyResult}, whose failure codes
+ * mirror S3's. No result carries the secret or the expected signature.
  *
- * Checks run cheapest first, so that a stale or malformed URL never costs a key lookup:
- * parameters and scope, then the clock, then `secretFor`, then the signature.
+ * Checks run cheapest first, so that a stale or malformed URL never costs a key lookup.
  *
  * @example
  * ```ts
  * import { verifyPresignedUrl } from 'sigv4-presign';
  * const result = await verifyPresignedUrl(
  *   { method: request.method, url: request.url, headers: request.headers },
- *   { secretFor: (accessKeyId) => keys.get(accessKeyId), regions: ['us-east-1'], services: ['s3'] },
+ *   { secretFor: (accessKeyId) => keys.get(accessKeyId), regions: ['us-east-1'], services: ['s3'], hosts: ['files.example.com'] },
  * );
  * if (!result.ok) return new Response(result.message, { status: 403 });
  * ```
@@ -22,48 +23,80 @@
  */
 import {
   canonicalHeaders,
-  type CanonicalHeaders,
-  canonicalQuery,
   canonicalRequest,
   canonicalUri,
-  headerName,
   headerValue,
   httpMethod,
-  parseQuery,
   wirePath,
-  type PathRules,
-  type QueryPair,
+  type CanonicalHeaders,
 } from '../core/canonical-request.js';
-import { recode } from '../core/encoding.js';
 import { SigV4Error } from '../core/errors.js';
 import { defaultBackend, type HashBackend, type PreparedKey } from '../core/hash.js';
 import { headerRule } from '../core/header-policy.js';
-import { EMPTY_SHA256, MAX_EXPIRES_IN, PAYLOAD_HASH, REGION, S3_SERVICE, SERVICE } from '../sign/presign.js';
+import { Memo } from '../core/memo.js';
+import {
+  credentialScope,
+  dateStamp,
+  isExpiresIn,
+  isHeaderValueItem,
+  isPayloadHash,
+  ALGORITHM,
+  MAX_EXPIRES_IN,
+  printable,
+  readHeaders,
+  UNSIGNED_PAYLOAD,
+  unknownOption,
+  type HeadersInit,
+  type PathRules,
+} from '../core/rules.js';
 import { signCanonicalRequest, signingKey } from '../core/signing-key.js';
-import { ALGORITHM, credentialScope } from '../core/string-to-sign.js';
-import { splitUrl } from '../core/url.js';
+import { hostKey, hostList, splitUrl } from '../core/url.js';
+import {
+  isSigV4Signature,
+  readQuery,
+  readSigV4Scope,
+  refuse,
+  Refusal,
+  type SchemeReader,
+  type Scope,
+  type Signing,
+  type VerifyFailureCode,
+} from './params.js';
 
-/** Request headers: a `Headers` instance or a plain object, names matched case-insensitively. */
-export type VerifyHeaders =
-  Pick<Headers, 'get'> | Readonly<Record<string, string | number | readonly string[] | undefined>>;
+export type { Scope, VerifyFailureCode } from './params.js';
+
+/** Request headers: a `Headers` instance, a plain object (such as `node:http`'s), a `Map` or `[name, value]` pairs. */
+export type VerifyHeaders = HeadersInit | Pick<Headers, 'get' | 'forEach'>;
 
 /** The request to check, as it arrived. */
 export interface VerifyRequest {
   /** The HTTP method; the standard ones are upper-cased, as fetch does. */
   readonly method: string;
-  /** The full URL as received, query included. A string is read verbatim (no dot-segment resolution). */
+  /**
+   * The URL as received, query included: absolute (a string is read verbatim, with no dot-segment
+   * resolution), or the request target `node:http` gives (`/key?X-Amz-…`), read with the `host` header.
+   */
   readonly url: string | URL;
   /** The request headers. `host` wins over the URL's host; without it the URL's host is used. */
   readonly headers?: VerifyHeaders | undefined;
 }
 
-/** Finds the secret access key of an access key id; `undefined` when the id is unknown. */
-export type SecretLookup = (accessKeyId: string) => string | undefined | PromiseLike<string | undefined>;
+/** Finds the secret access key of an access key id; `undefined` or `null` when the id is unknown. */
+export type SecretLookup = (accessKeyId: string) => string | undefined | null | PromiseLike<string | undefined | null>;
 
 /** Options of {@link verifyPresignedUrl}. Only `secretFor` is required. */
 export interface VerifyOptions {
-  /** The secret for an access key id, or `undefined` (→ `InvalidAccessKeyId`). If it throws or rejects → `InternalError`. */
+  /**
+   * The secret for an access key id; `undefined` or `null` for an unknown one (→ `InvalidAccessKeyId`).
+   * If it throws, rejects or returns anything else → `InternalError`.
+   */
   readonly secretFor: SecretLookup;
+  /**
+   * The hosts this server answers to (`host[:port]`, case-insensitive, ports 80 and 443 may be
+   * left out): a URL signed for any other host is refused with `HostNotAllowed`, whatever `Host`
+   * header it arrives with. Default: any (set it: a URL signed for another server is not for you).
+   */
+  readonly hosts?: readonly string[] | undefined;
   /** The instant to check the validity window against. Default now. */
   readonly now?: Date | undefined;
   /** How many seconds `X-Amz-Date` may lie in the future. Default 300 (as S3: 15 minutes is its own limit). */
@@ -76,9 +109,16 @@ export interface VerifyOptions {
   readonly services?: readonly string[] | undefined;
   /** Headers that must be among the signed ones, such as `content-type` for uploads. */
   readonly requiredSignedHeaders?: readonly string[] | undefined;
+  /** Accept `x-amz-*` request headers that are not signed. Default false: refused with `AccessDenied`, as S3 does. */
+  readonly allowUnsignedAmzHeaders?: boolean | undefined;
   /** Accept an `X-Amz-Security-Token` added after signing (IoT's mode). Default false: the token must be signed. */
   readonly allowUnsignedSessionToken?: boolean | undefined;
-  /** The payload hash signed. Default `UNSIGNED-PAYLOAD` for S3, the empty-body hash otherwise. */
+  /**
+   * The hex SHA-256 of the body this request carries, when the caller knows it. A URL whose
+   * signature covers a payload hash (a signed `x-amz-content-sha256` header, or a hash in the
+   * canonical request) is then accepted only when it is this one; an `UNSIGNED-PAYLOAD` URL
+   * whatever the body. Default: the body is not known, and the URL's own payload hash is used.
+   */
   readonly payloadHash?: string | undefined;
   /** Whether the signer encoded the wire path again. Default: true for every service but S3. */
   readonly uriEscapePath?: boolean | undefined;
@@ -90,30 +130,26 @@ export interface VerifyOptions {
 
 /** Options of {@link verifyPresignedUrlSync}: `secretFor` answers synchronously. */
 export interface VerifySyncOptions extends Omit<VerifyOptions, 'secretFor'> {
-  readonly secretFor: (accessKeyId: string) => string | undefined;
+  readonly secretFor: (accessKeyId: string) => string | undefined | null;
 }
 
-/**
- * Why a URL was refused. S3's codes where S3 has one:
- * - `AuthorizationQueryParametersError`: a missing, repeated or malformed `X-Amz-*` parameter,
- *   or a scope outside the allowed regions and services;
- * - `SignatureDoesNotMatch`: the signature is wrong, or a signed header is missing;
- * - `AccessDenied`: the URL has expired;
- * - `InvalidAccessKeyId`: `secretFor` knows no such key;
- * - `RequestTimeTooSkewed`: `X-Amz-Date` lies further in the future than the allowed skew;
- * - `InvalidRequest`: not an HTTP request at all (bad URL, method or header value);
- * - `RequiredHeaderNotSigned` (ours): a header in `requiredSignedHeaders` is not signed;
- * - `InternalError`: the options are invalid, or `secretFor` threw, rejected or returned a non-string.
- */
-export type VerifyFailureCode =
-  | 'AuthorizationQueryParametersError'
-  | 'SignatureDoesNotMatch'
-  | 'AccessDenied'
-  | 'InvalidAccessKeyId'
-  | 'RequestTimeTooSkewed'
-  | 'InvalidRequest'
-  | 'RequiredHeaderNotSigned'
-  | 'InternalError';
+/** Every option name of {@link VerifyOptions}, for the run-time check of unknown names. */
+const OPTION_NAMES: ReadonlySet<string> = new Set<keyof VerifyOptions>([
+  'secretFor',
+  'hosts',
+  'now',
+  'clockSkewSeconds',
+  'maxExpiresIn',
+  'regions',
+  'services',
+  'requiredSignedHeaders',
+  'allowUnsignedAmzHeaders',
+  'allowUnsignedSessionToken',
+  'payloadHash',
+  'uriEscapePath',
+  'normalizePath',
+  'backend',
+]);
 
 /** An accepted URL: who signed it, for what scope, and until when it is valid. */
 export interface VerifySuccess {
@@ -146,243 +182,8 @@ export type VerifyResult = VerifySuccess | VerifyFailure;
 /** The default of {@link VerifyOptions.clockSkewSeconds}. */
 export const DEFAULT_CLOCK_SKEW_SECONDS = 300;
 
-// Lower-case hex digits; the length is checked apart (cheaper than a pattern that counts to 64).
-const HEX = /^[0-9a-f]*$/;
-const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
-const EXPIRES = /^[1-9][0-9]{0,6}$/;
-// The signer's parameters, spelt as the signer writes them and in canonical order; the last,
-// X-Amz-Signature, is the one not signed.
-const PARAMETERS = [
-  'X-Amz-Algorithm',
-  'X-Amz-Credential',
-  'X-Amz-Date',
-  'X-Amz-Expires',
-  'X-Amz-Security-Token',
-  'X-Amz-SignedHeaders',
-  'X-Amz-Signature',
-] as const;
-/** Where each parameter stands in PARAMETERS. */
-const AT = { algorithm: 0, credential: 1, date: 2, expires: 3, token: 4, signedHeaders: 5, signature: 6 } as const;
-const SIGNED = 6; // how many of them are signed
-const LOWER_CASE = PARAMETERS.map((name) => name.toLowerCase());
-
-/** Raw values of the signer's parameters, by index in PARAMETERS. */
-type Parameters = (string | undefined)[];
-
-/** A failure on its way out of the parser: thrown inside the verifier only, caught by the entry points. */
-class Refusal {
-  constructor(
-    readonly code: VerifyFailureCode,
-    readonly message: string,
-  ) {}
-}
-
-/** Stops a verification with a failure: the entry points turn it into a {@link VerifyFailure}. */
-export function refuse(code: VerifyFailureCode, message: string): never {
-  throw new Refusal(code, message);
-}
-
-/** Refuses with `AuthorizationQueryParametersError`. */
-export const badParameters = (message: string): never => refuse('AuthorizationQueryParametersError', message);
-const badOptions = (message: string): never => refuse('InternalError', `invalid verifier options: ${message}`);
-
-/** Percent-decodes a query value (recoded first, as it was signed) to text; invalid UTF-8 is refused. */
-export function decodeValue(name: string, raw: string): string {
-  const encoded = recode(raw, false);
-  try {
-    return encoded.includes('%') ? decodeURIComponent(encoded) : encoded;
-  } catch {
-    return badParameters(`${name} is not valid UTF-8`);
-  }
-}
-
-/**
- * Reads the raw query as {@link parseQuery} does, into the signer's parameters (raw values, each
- * at most once, in the one spelling) and the other pairs (canonically encoded). One pass of
- * index arithmetic: this runs on every verification.
- */
-function splitParameters(query: string): { amz: Parameters; others: QueryPair[] } {
-  const amz: Parameters = [undefined, undefined, undefined, undefined, undefined, undefined, undefined];
-  const others: QueryPair[] = [];
-  for (let start = 0; start < query.length;) {
-    let end = query.indexOf('&', start);
-    if (end < 0) end = query.length;
-    let eq = query.indexOf('=', start);
-    if (eq < 0 || eq > end) eq = end;
-    if (end > start) {
-      const rawName = query.slice(start, eq);
-      const raw = eq === end ? '' : query.slice(eq + 1, end);
-      // A name spelt as the signer writes it is canonical and known already; any other is
-      // recoded first, and only one that starts with x or X can be ours under another spelling.
-      let index = PARAMETERS.indexOf(rawName as (typeof PARAMETERS)[number]);
-      const name = index < 0 ? recode(rawName, false) : rawName;
-      if (index < 0) index = PARAMETERS.indexOf(name as (typeof PARAMETERS)[number]);
-      if (index < 0 && (name.charCodeAt(0) | 0x20) === 0x78) {
-        index = LOWER_CASE.indexOf(name.toLowerCase());
-        if (index >= 0) badParameters(`${name} must be spelt ${PARAMETERS[index]}`);
-      }
-      if (index < 0) others.push([name, recode(raw, false)]);
-      else if (amz[index] !== undefined) badParameters(`${name} appears more than once`);
-      else amz[index] = raw;
-    }
-    start = end + 1;
-  }
-  return { amz, others };
-}
-
-/** The decoded value of a parameter that must be there. */
-function required(amz: Parameters, index: number): string {
-  const raw = amz[index];
-  if (raw === undefined) return badParameters(`${PARAMETERS[index]} is missing: this is not a SigV4 presigned URL`);
-  return decodeValue(PARAMETERS[index]!, raw);
-}
-
-/** Parses `YYYYMMDDTHHMMSSZ` into an instant, refusing impossible fields (February 30, hour 24, second 60). */
-function parseAmzDate(value: string): Date {
-  const fields = AMZ_DATE.exec(value);
-  if (fields === null) return badParameters('X-Amz-Date must have the form YYYYMMDDTHHMMSSZ');
-  const [year, month, day, hour, minute, second] = fields.slice(1).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const date = new Date(0);
-  // setUTCFullYear, unlike Date.UTC, does not map years 0-99 to 1900-1999.
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute, second);
-  // Out-of-range fields roll over (February 30 becomes March 2, hour 24 the next day): a field
-  // that does not read back was not a real one.
-  if (
-    date.getUTCMonth() !== month - 1 ||
-    date.getUTCDate() !== day ||
-    date.getUTCHours() !== hour ||
-    date.getUTCMinutes() !== minute ||
-    date.getUTCSeconds() !== second
-  ) {
-    badParameters(`X-Amz-Date ${value} is not a real instant`);
-  }
-  return date;
-}
-
-/** Who signed, and for what: read from `X-Amz-Credential` (and, for SigV4a, `X-Amz-Region-Set`). */
-export interface Scope {
-  readonly accessKeyId: string;
-  /** The scope's region; for SigV4a, the region set as signed (`*`, `us-east-1,eu-west-1`). */
-  readonly region: string;
-  readonly service: string;
-}
-
-/**
- * What one signing algorithm decides in the verifier; the flow around it (parameters, policy,
- * clock, headers, canonical request, the key lookup's errors, the result) is shared. SigV4's is
- * {@link SIGV4}; `sigv4-presign/v4a` adds SigV4a's.
- */
-export interface Scheme {
-  /** `X-Amz-Algorithm`. */
-  readonly algorithm: string;
-  /** Reads `X-Amz-Credential`, and the scheme's own parameters among the `others` (canonically encoded). */
-  readonly readScope: (credential: string, xAmzDate: string, others: readonly QueryPair[]) => Scope;
-  /** Whether `X-Amz-Signature`'s raw value has the scheme's form. */
-  readonly isSignature: (raw: string) => boolean;
-  /** Whether a server answering for `regions` accepts the scope. */
-  readonly inRegions: (scope: Scope, regions: readonly string[]) => boolean;
-  /** Looks the key up (SigV4: `secretFor`); `undefined` means an unknown access key id. */
-  readonly lookup: (options: VerifyOptions, accessKeyId: string) => unknown;
-  /** Checks the signature under what `lookup` found (not `undefined`), and returns the verdict. */
-  readonly finish: (parsed: Parsed, key: unknown) => VerifyResult | Promise<VerifyResult>;
-}
-
-/** Reads `X-Amz-Credential`: `<access key id>/<YYYYMMDD>/<region>/<service>/aws4_request`. */
-function parseCredential(value: string, xAmzDate: string): Scope {
-  const parts = value.split('/');
-  const [day, region, service, terminator] = parts.slice(-4) as [string, string, string, string];
-  const accessKeyId = parts.slice(0, -4).join('/');
-  if (parts.length < 5 || accessKeyId === '' || terminator !== 'aws4_request') {
-    badParameters('X-Amz-Credential must have the form <access key id>/<YYYYMMDD>/<region>/<service>/aws4_request');
-  }
-  if (day !== xAmzDate.slice(0, 8))
-    badParameters(`the credential date ${day} is not the day of X-Amz-Date ${xAmzDate}`);
-  if (!REGION.test(region)) badParameters('the credential region is malformed');
-  if (!SERVICE.test(service)) badParameters('the credential service is malformed');
-  return { accessKeyId, region, service };
-}
-
-/** Reads `X-Amz-SignedHeaders`: lower-case names, sorted, no repeats, `host` among them. */
-function parseSignedHeaders(value: string): string[] {
-  const names = value.split(';');
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i]!;
-    if (name === '' || !isHeaderName(name) || name !== name.toLowerCase()) {
-      badParameters('X-Amz-SignedHeaders must list lower-case header names separated by ";"');
-    }
-    if (i > 0 && !(names[i - 1]! < name)) badParameters('X-Amz-SignedHeaders must be sorted, without repeats');
-  }
-  if (!names.includes('host')) badParameters('X-Amz-SignedHeaders must include host');
-  return names;
-}
-
-function isHeaderName(name: string): boolean {
-  try {
-    headerName(name);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const noHeaders = () => undefined;
 const NONE: readonly string[] = [];
-
-/** Reads request headers into a case-insensitive lookup; repeated names are joined with `,`. */
-function headerLookup(headers: VerifyHeaders | undefined): (name: string) => string | undefined {
-  if (headers === undefined) return noHeaders;
-  if (typeof headers !== 'object' || headers === null)
-    return refuse('InvalidRequest', 'headers must be an object or a Headers');
-  if (typeof headers.get === 'function') {
-    const instance = headers as Pick<Headers, 'get'>;
-    return (name) => instance.get(name) ?? undefined;
-  }
-  const byName = new Map<string, string>();
-  for (const [rawName, raw] of Object.entries(headers as Record<string, unknown>)) {
-    if (raw === undefined) continue;
-    const values: readonly unknown[] = Array.isArray(raw) ? raw : [raw];
-    for (const value of values) {
-      if (typeof value !== 'string' && typeof value !== 'number') {
-        refuse('InvalidRequest', `header ${rawName} must be a string, a number or an array of strings`);
-      }
-      const name = rawName.toLowerCase();
-      const previous = byName.get(name);
-      byName.set(name, previous === undefined ? String(value) : previous + ',' + String(value));
-    }
-  }
-  return (name) => byName.get(name);
-}
-
-function checkOptions(options: VerifyOptions): void {
-  if (typeof options !== 'object' || options === null) badOptions('options must be an object');
-  if (typeof options.secretFor !== 'function') badOptions('secretFor must be a function');
-  const { now, clockSkewSeconds, maxExpiresIn, payloadHash } = options;
-  if (now !== undefined && !(now instanceof Date && Number.isFinite(now.getTime())))
-    badOptions('now must be a valid Date');
-  if (clockSkewSeconds !== undefined && !(Number.isInteger(clockSkewSeconds) && clockSkewSeconds >= 0)) {
-    badOptions('clockSkewSeconds must be a non-negative integer');
-  }
-  if (
-    maxExpiresIn !== undefined &&
-    !(Number.isInteger(maxExpiresIn) && maxExpiresIn >= 1 && maxExpiresIn <= MAX_EXPIRES_IN)
-  ) {
-    badOptions(`maxExpiresIn must be an integer in 1..${MAX_EXPIRES_IN}`);
-  }
-  if (payloadHash !== undefined && !(typeof payloadHash === 'string' && PAYLOAD_HASH.test(payloadHash))) {
-    badOptions('payloadHash must be 64 lower-case hex digits or a keyword such as UNSIGNED-PAYLOAD');
-  }
-  checkList('regions', options.regions);
-  checkList('services', options.services);
-  checkList('requiredSignedHeaders', options.requiredSignedHeaders);
-}
+const badOptions = (message: string): never => refuse('InternalError', `invalid verifier options: ${message}`);
 
 function checkList(name: string, value: unknown): void {
   if (value !== undefined && !(Array.isArray(value) && value.every((item) => typeof item === 'string'))) {
@@ -390,142 +191,190 @@ function checkList(name: string, value: unknown): void {
   }
 }
 
-/**
- * What a query says, but its signature: the signer's parameters read and checked, and the
- * canonical query built. A gateway sees the same credential, date, validity and session token on
- * URL after URL, and a 1 KB token costs more to read than a SHA-256, so the last one is kept,
- * keyed on the query's text up to the signature.
- */
-export interface Signing {
-  readonly scheme: Scheme;
-  readonly scope: Scope;
-  readonly xAmzDate: string;
-  /** `X-Amz-Date` in milliseconds: a number, because a remembered Date could be changed by a caller. */
-  readonly signedAt: number;
-  readonly expires: number;
-  /** Frozen: every result shares it. */
-  readonly signedHeaders: readonly string[];
-  readonly sessionToken: string | undefined;
-  /** Whether the service follows S3's path rules and payload default. */
-  readonly isS3: boolean;
-  /** The canonical query, with and without the session token. */
-  readonly query: string;
-  readonly queryWithoutToken: string;
-}
+/** The option names known to a list of schemes, kept while the same list is used. */
+const optionNames = new Memo<[schemes: readonly Scheme[]], ReadonlySet<string>>();
 
-function readSigning(amz: Parameters, others: QueryPair[], schemes: readonly Scheme[]): Signing {
-  const algorithm = required(amz, AT.algorithm);
-  const scheme =
-    schemes.find((known) => known.algorithm === algorithm) ??
-    badParameters(`X-Amz-Algorithm must be ${schemes.map((known) => known.algorithm).join(' or ')}`);
-  const xAmzDate = required(amz, AT.date);
-  const signedAt = parseAmzDate(xAmzDate);
-  const scope = scheme.readScope(required(amz, AT.credential), xAmzDate, others);
-  const expires = required(amz, AT.expires);
-  if (!EXPIRES.test(expires)) badParameters('X-Amz-Expires must be a positive integer number of seconds');
-  const signedHeaders = parseSignedHeaders(required(amz, AT.signedHeaders));
-  const token = amz[AT.token];
-  // PARAMETERS is in canonical order, so with no other parameters the pairs join as they are.
-  const pairs = amz
-    .slice(0, SIGNED)
-    .flatMap((value, i): QueryPair[] => (value === undefined ? [] : [[PARAMETERS[i]!, recode(value, false)]]));
-  const pairsWithoutToken = pairs.filter(([name]) => name !== PARAMETERS[AT.token]);
-  const join = (signed: QueryPair[]) => canonicalQuery(others.length === 0 ? signed : others.concat(signed));
-  return {
-    scheme,
-    scope,
-    xAmzDate,
-    signedAt: signedAt.getTime(),
-    expires: Number(expires),
-    signedHeaders: Object.freeze(signedHeaders),
-    sessionToken: token === undefined ? undefined : decodeValue(PARAMETERS[AT.token], token),
-    isS3: S3_SERVICE.test(scope.service),
-    query: join(pairs),
-    queryWithoutToken: join(pairsWithoutToken),
-  };
-}
-
-/** The last SigV4 query read whose signature came last, up to its signature value, and what it says. */
-let lastQuery: { readonly prefix: string; readonly signing: Signing } | undefined;
-
-/** Reads the query of `url` (its text after the first `?`): the signature and everything else it says. */
-function readQuery(url: string, query: string, schemes: readonly Scheme[]): { signing: Signing; signature: string } {
-  // The same text before the final 64 characters reads the same, and those characters are then
-  // X-Amz-Signature's whole value: when they are a valid one, nothing else needs reading.
-  // (A slice compared with === is a memory compare; startsWith goes character by character.)
-  const prefixLength = query.length - 64;
-  if (
-    lastQuery !== undefined &&
-    lastQuery.prefix.length === prefixLength &&
-    query.slice(0, prefixLength) === lastQuery.prefix
-  ) {
-    const signature = query.slice(prefixLength);
-    if (HEX.test(signature)) return { signing: lastQuery.signing, signature };
+function checkOptions(options: VerifyOptions, schemes: readonly Scheme[]): void {
+  if (typeof options !== 'object' || options === null) badOptions('options must be an object');
+  const known = optionNames.get(
+    [schemes],
+    () => new Set([...OPTION_NAMES, ...schemes.flatMap((s) => s.optionNames ?? [])]),
+  );
+  const unknown = unknownOption(options, known);
+  if (unknown !== undefined) badOptions(unknown);
+  if (typeof options.secretFor !== 'function') badOptions('secretFor must be a function');
+  const { now, clockSkewSeconds, maxExpiresIn, payloadHash } = options;
+  if (now !== undefined && !(now instanceof Date && Number.isFinite(now.getTime())))
+    badOptions('now must be a valid Date');
+  if (clockSkewSeconds !== undefined && !(Number.isInteger(clockSkewSeconds) && clockSkewSeconds >= 0)) {
+    badOptions('clockSkewSeconds must be a non-negative integer');
   }
-  splitUrl(url); // a query not met before: its characters are checked as in every URL
-  const { amz, others } = splitParameters(query);
-  const signing = readSigning(amz, others, schemes);
-  // Read raw: lower-case hex digits need no decoding, and no other spelling is accepted.
-  const signature = amz[AT.signature] ?? badParameters('X-Amz-Signature is missing: this is not a SigV4 presigned URL');
-  if (!signing.scheme.isSignature(signature))
-    badParameters(`X-Amz-Signature is not a ${signing.scheme.algorithm} signature in lower-case hex`);
-  // Only SigV4's signatures have the fixed length that the fast path above relies on.
-  if (signing.scheme === SIGV4 && query.endsWith('X-Amz-Signature=' + signature))
-    lastQuery = { prefix: query.slice(0, prefixLength), signing };
-  return { signing, signature };
+  if (maxExpiresIn !== undefined && !isExpiresIn(maxExpiresIn)) {
+    badOptions(`maxExpiresIn must be an integer in 1..${MAX_EXPIRES_IN}`);
+  }
+  if (payloadHash !== undefined && !isPayloadHash(payloadHash)) {
+    badOptions('payloadHash must be 64 lower-case hex digits or a keyword such as UNSIGNED-PAYLOAD');
+  }
+  for (const flag of [
+    'uriEscapePath',
+    'normalizePath',
+    'allowUnsignedAmzHeaders',
+    'allowUnsignedSessionToken',
+  ] as const) {
+    if (options[flag] !== undefined && typeof options[flag] !== 'boolean') badOptions(`${flag} must be true or false`);
+  }
+  checkList('hosts', options.hosts);
+  checkList('regions', options.regions);
+  checkList('services', options.services);
+  checkList('requiredSignedHeaders', options.requiredSignedHeaders);
+}
+
+/** A case-insensitive view of the request's headers: a value by name, and the names present. */
+interface HeaderView {
+  get(name: string): string | undefined;
+  /** Whether one of the values was joined from repeated headers with `, ` before it reached us. */
+  readonly commaJoined: boolean;
+  readonly names: () => Iterable<string>;
+}
+
+const NO_HEADERS: HeaderView = { get: () => undefined, commaJoined: false, names: () => NONE };
+
+/** Reads the request's headers; repeated names given apart are joined with `,`, as the signer joins them. */
+function headerView(headers: VerifyHeaders | undefined): HeaderView {
+  if (headers === undefined) return NO_HEADERS;
+  if (
+    typeof headers === 'object' &&
+    headers !== null &&
+    !(headers instanceof Map) &&
+    typeof (headers as Headers).get === 'function'
+  ) {
+    // A fetch Headers: lower-case names, repeated values already joined with ', '.
+    const instance = headers as Headers;
+    const names = () => {
+      const list: string[] = [];
+      instance.forEach((_, name) => list.push(name));
+      return list;
+    };
+    return { get: (name) => instance.get(name) ?? undefined, commaJoined: true, names };
+  }
+  const entries =
+    readHeaders(headers) ??
+    refuse('InvalidRequest', 'headers must be an object, a Headers, a Map or [name, value] pairs');
+  const byName = new Map<string, string[]>();
+  for (const [rawName, items] of entries) {
+    if (!items.every(isHeaderValueItem))
+      refuse('InvalidRequest', `header ${printable(rawName)} must be a string, a number or a list of them`);
+    const values = items.map(String);
+    const name = rawName.toLowerCase();
+    const previous = byName.get(name);
+    byName.set(name, previous === undefined ? values : previous.concat(values));
+  }
+  // node:http joins most repeated headers with ', ' too; its headersDistinct keeps them apart.
+  return { get: (name) => byName.get(name)?.join(','), commaJoined: true, names: () => byName.keys() };
+}
+
+/** The canonical headers of the last request: a gateway sees the same host (and the same signed values) again and again. */
+const headerBlocks = new Memo<readonly unknown[], CanonicalHeaders>();
+
+/** The canonical headers for these signed names and canonical values, built once while they stay the same. */
+function headerBlock(names: readonly string[], values: readonly string[]): CanonicalHeaders {
+  // The names array is frozen and shared by every request of one query, so it stands for its contents.
+  return headerBlocks.get([names, ...values], () =>
+    canonicalHeaders(new Map(names.map((name, i) => [name, values[i]!]))),
+  );
+}
+
+/** The hosts served here, read once while the same list is given. */
+const hostSets = new Memo<readonly string[], ReadonlySet<string>>();
+
+/** The set of `hosts`' keys; invalid options when an entry is not `host[:port]`. */
+function servedHosts(hosts: readonly string[]): ReadonlySet<string> {
+  try {
+    return hostSets.get([...hosts], (list) => hostList(list));
+  } catch (error) {
+    return badOptions((error as SigV4Error).message);
+  }
+}
+
+/** The absolute URL of a request: `node:http` gives a request target (`/path?query`) and a Host header. */
+function absoluteUrl(url: string | URL, header: HeaderView): string {
+  const text = url instanceof URL ? url.href : url;
+  if (typeof text !== 'string') return refuse('InvalidRequest', 'the URL must be a string or a URL');
+  if (!text.startsWith('/')) return text;
+  const host = header.get('host');
+  if (host === undefined) return refuse('InvalidRequest', 'a request target without a host needs a Host header');
+  // The scheme is not signed; http stands for either.
+  return `http://${host}${text}`;
+}
+
+/**
+ * What one signing algorithm decides in the verifier; the flow around it (parameters, policy,
+ * clock, headers, canonical request, the key lookup's errors, the result) is shared. SigV4's is
+ * {@link SIGV4}; `sigv4-presign/v4a` adds SigV4a's.
+ */
+export interface Scheme extends SchemeReader {
+  /** Whether a server answering for `regions` accepts the scope. */
+  readonly inRegions: (scope: Scope, regions: readonly string[]) => boolean;
+  /** Looks the key up (SigV4: `secretFor`); `undefined` or `null` means an unknown access key id. */
+  readonly lookup: (options: VerifyOptions, accessKeyId: string) => unknown;
+  /** Checks the signature under what `lookup` found, and returns the verdict (see {@link verdict}). */
+  readonly finish: (parsed: Parsed, key: unknown) => VerifyResult | Promise<VerifyResult>;
+  /** The scheme's own option names, beside {@link VerifyOptions}'s (for the check of unknown names). */
+  readonly optionNames?: readonly string[] | undefined;
 }
 
 /** Everything checked before the key is needed; the scheme's `finish` completes the work. */
 export interface Parsed {
-  readonly signing: Signing;
+  readonly signing: Signing<Scheme>;
   readonly signature: string;
-  /** The canonical request with the token in the canonical query (the default mode). */
-  readonly request: string;
-  /** The canonical request without the token, when an unsigned token may be accepted. */
-  readonly requestWithoutToken: string | undefined;
+  /** The canonical requests that may have been signed, the usual one first. */
+  readonly requests: readonly string[];
+  /** How many of `requests` cover the session token (the rest are IoT's unsigned-token form). */
+  readonly withToken: number;
   readonly backend: HashBackend;
 }
 
-/** The canonical headers of the last request: a gateway sees the same host (and the same signed values) again and again. */
-let lastHeaders:
-  | { readonly names: readonly string[]; readonly values: readonly string[]; readonly block: CanonicalHeaders }
-  | undefined;
-
-/** The canonical headers for these signed names and canonical values, built once while they stay the same. */
-function headerBlock(names: readonly string[], values: readonly string[]): CanonicalHeaders {
-  let same = lastHeaders?.names === names;
-  for (let i = 0; same && i < values.length; i++) same = values[i] === lastHeaders!.values[i];
-  if (!same)
-    lastHeaders = { names, values, block: canonicalHeaders(new Map(names.map((name, i) => [name, values[i]!]))) };
-  return lastHeaders!.block;
-}
-
-/** Checks the request's shape, parameters, scope and clock, and builds its canonical request. */
+/** Checks the request's shape, parameters, policy and clock, and builds its canonical request. */
 function parse(input: VerifyRequest, options: VerifyOptions, schemes: readonly Scheme[]): Parsed {
-  checkOptions(options);
+  checkOptions(options, schemes);
   if (typeof input !== 'object' || input === null) refuse('InvalidRequest', 'the request must be an object');
   const method = httpMethod(input.method);
+  const header = headerView(input.headers);
+  const text = absoluteUrl(input.url, header);
   // splitUrl gets the URL up to its query, and readQuery the query: a gateway meets the same 1 KB
-  // query again and again, and only one not met before needs reading (or checking) at all.
-  const text = input.url instanceof URL ? input.url.href : input.url;
-  const mark = typeof text === 'string' ? text.indexOf('?') : -1;
+  // query again and again, and only one not met before needs reading at all.
+  const mark = text.indexOf('?');
   const url = splitUrl(mark < 0 ? text : text.slice(0, mark));
-  const query = mark < 0 ? '' : text.slice(mark + 1);
-  const header = headerLookup(input.headers);
-
-  const { signing, signature } = readQuery(text, query, schemes);
+  const { signing, signature } = readQuery(mark < 0 ? '' : text.slice(mark + 1), schemes);
   const { scope, xAmzDate, signedAt, signedHeaders } = signing;
+
   if (options.regions !== undefined && !signing.scheme.inRegions(scope, options.regions)) {
-    badParameters(`the region '${scope.region}' is not accepted here`);
+    refuse('AuthorizationQueryParametersError', `the region '${scope.region}' is not accepted here`);
   }
   if (options.services !== undefined && !options.services.includes(scope.service)) {
-    badParameters(`the service '${scope.service}' is not accepted here`);
+    refuse('AuthorizationQueryParametersError', `the service '${scope.service}' is not accepted here`);
   }
   const maxExpiresIn = options.maxExpiresIn ?? MAX_EXPIRES_IN;
-  if (signing.expires > maxExpiresIn) badParameters(`X-Amz-Expires must be at most ${maxExpiresIn} seconds`);
+  if (signing.expires > maxExpiresIn) {
+    refuse('AuthorizationQueryParametersError', `X-Amz-Expires must be at most ${maxExpiresIn} seconds`);
+  }
   for (const wanted of options.requiredSignedHeaders ?? NONE) {
     if (!signedHeaders.includes(wanted.toLowerCase()))
       refuse('RequiredHeaderNotSigned', `the header ${wanted} must be signed`);
+  }
+  // The host as signed: the Host header when there is one (splitUrl checks it), else the URL's.
+  const rawHost = header.get('host');
+  const host = rawHost === undefined ? url.host : splitUrl(`${url.scheme}://${rawHost.trim()}/`).host;
+  if (options.hosts !== undefined && !servedHosts(options.hosts).has(hostKey(host)!)) {
+    refuse('HostNotAllowed', `this URL was signed for ${printable(host)}, which is not served here`);
+  }
+  if (options.allowUnsignedAmzHeaders !== true) {
+    for (const name of header.names()) {
+      const lower = name.toLowerCase();
+      if (lower.startsWith('x-amz-') && !signedHeaders.includes(lower)) {
+        refuse('AccessDenied', `There were headers present in the request which were not signed: ${printable(lower)}`);
+      }
+    }
   }
 
   // The clock before the secret: a stale URL never costs a key lookup.
@@ -537,34 +386,56 @@ function parse(input: VerifyRequest, options: VerifyOptions, schemes: readonly S
   }
   if (nowSecond > expiresAt) refuse('AccessDenied', `Request has expired (at ${new Date(expiresAt).toISOString()})`);
 
-  const { isS3 } = signing;
+  const { defaults } = signing;
   const rules: PathRules = {
-    uriEscapePath: options.uriEscapePath ?? !isS3,
-    normalizePath: options.normalizePath ?? !isS3,
+    uriEscapePath: options.uriEscapePath ?? defaults.uriEscapePath,
+    normalizePath: options.normalizePath ?? defaults.normalizePath,
   };
-  let payloadHash = options.payloadHash ?? (isS3 ? 'UNSIGNED-PAYLOAD' : EMPTY_SHA256);
+  let signedPayloadHash: string | undefined;
+  let commaJoined = false;
   const values = signedHeaders.map((name) => {
-    const raw = header(name);
-    if (raw === undefined && name !== 'host')
-      refuse('SignatureDoesNotMatch', `the signed header ${name} is missing from the request`);
-    // Without a Host header the URL's host is used, which splitUrl has already checked.
-    const value = raw === undefined ? url.host : headerValue(name, raw);
-    if (headerRule(name) === 'sign-as-payload-hash') payloadHash = value;
+    const raw = name === 'host' ? host : header.get(name);
+    if (raw === undefined) refuse('SignatureDoesNotMatch', `the signed header ${name} is missing from the request`);
+    const value = headerValue(name, raw);
+    if (headerRule(name) === 'sign-as-payload-hash') signedPayloadHash = value;
+    commaJoined ||= header.commaJoined && value.includes(', ');
     return value;
   });
+  // The payload hashes that may have been signed: a signed header's value, or else the caller's
+  // (the body's) and, where the service's default is UNSIGNED-PAYLOAD, that keyword.
+  const { payloadHash } = options;
+  let payloads: readonly string[];
+  if (signedPayloadHash !== undefined) {
+    if (payloadHash !== undefined && /^[0-9a-f]{64}$/.test(signedPayloadHash) && payloadHash !== signedPayloadHash) {
+      refuse('XAmzContentSHA256Mismatch', 'The provided x-amz-content-sha256 header does not match what was computed.');
+    }
+    payloads = [signedPayloadHash];
+  } else if (payloadHash === undefined || payloadHash === defaults.payloadHash) {
+    payloads = [defaults.payloadHash];
+  } else {
+    payloads = defaults.payloadHash === UNSIGNED_PAYLOAD ? [defaults.payloadHash, payloadHash] : [payloadHash];
+  }
 
   const uri = canonicalUri(wirePath(url.path, rules), rules);
-  const canonical = headerBlock(signedHeaders, values);
-  return {
-    signing,
-    signature,
-    request: canonicalRequest(method, uri, signing.query, canonical, payloadHash),
-    requestWithoutToken:
-      signing.sessionToken !== undefined && options.allowUnsignedSessionToken === true
-        ? canonicalRequest(method, uri, signing.queryWithoutToken, canonical, payloadHash)
-        : undefined,
-    backend: options.backend ?? defaultBackend(),
-  };
+  // fetch's Headers (and node:http) join repeated headers with ', ', where SigV4 joins them with ','.
+  const blocks = [headerBlock(signedHeaders, values)];
+  if (commaJoined)
+    blocks.push(
+      headerBlock(
+        signedHeaders,
+        values.map((value) => value.replaceAll(', ', ',')),
+      ),
+    );
+  const requests: string[] = [];
+  for (const block of blocks)
+    for (const hash of payloads) requests.push(canonicalRequest(method, uri, signing.query, block, hash));
+  const withToken = requests.length;
+  if (signing.sessionToken !== undefined && options.allowUnsignedSessionToken === true) {
+    for (const block of blocks) {
+      for (const hash of payloads) requests.push(canonicalRequest(method, uri, signing.queryWithoutToken, block, hash));
+    }
+  }
+  return { signing, signature, requests, withToken, backend: options.backend ?? defaultBackend() };
 }
 
 /** Compares two 64-digit hex strings in time independent of where they differ: no early exit. */
@@ -574,77 +445,73 @@ function sameSignature(expected: string, given: string): boolean {
   return difference === 0;
 }
 
-// The key and scope of the last verification: the shared key cache needs a string key built on
-// every lookup, while a gateway verifies one signer's URLs one after another.
-let lastKey: { backend: HashBackend; secret: string; signing: Signing; key: PreparedKey; scope: string } | undefined;
+/**
+ * The key and scope of the last verification: the shared key cache needs a digest and a string
+ * key built on every lookup, while a gateway verifies one signer's URLs one after another.
+ */
+const keys = new Memo<[backend: HashBackend, secret: string, signing: Signing], { key: PreparedKey; scope: string }>();
 
-/** The prepared signing key and credential scope for `signing` under `secret`. */
-function keyFor(backend: HashBackend, secret: string, signing: Signing) {
-  if (lastKey?.backend !== backend || lastKey.secret !== secret || lastKey.signing !== signing) {
-    const { xAmzDate, scope } = signing;
-    lastKey = {
-      backend,
-      secret,
-      signing,
-      key: signingKey(backend, secret, xAmzDate.slice(0, 8), scope.region, scope.service),
-      scope: credentialScope(xAmzDate, scope.region, scope.service),
-    };
-  }
-  return lastKey;
-}
-
-/** Signs the canonical request with the secret and compares; tries the unsigned-token form when allowed. */
-function finish(parsed: Parsed, secret: unknown): VerifyResult {
+/** SigV4's check: HMAC of each candidate canonical request with the secret's signing key, compared in constant time. */
+function finishSigV4(parsed: Parsed, secret: unknown): VerifyResult {
   const { signing, backend } = parsed;
-  const { xAmzDate } = signing;
-  if (typeof secret !== 'string' || secret === '')
-    refuse('InternalError', 'secretFor returned something other than a non-empty string');
-  const { key, scope: scopeText } = keyFor(backend, secret, signing);
-  const matches = (request: string) =>
-    sameSignature(signCanonicalRequest(backend, key, xAmzDate, scopeText, request).signature, parsed.signature);
-  const signed = matches(parsed.request);
-  return verdict(
-    parsed,
-    signed,
-    !signed && parsed.requestWithoutToken !== undefined && matches(parsed.requestWithoutToken),
-  );
+  const { scope, xAmzDate } = signing;
+  if (typeof secret !== 'string' || secret === '') {
+    refuse('InternalError', 'secretFor returned something other than a string, undefined or null');
+  }
+  const { key, scope: scopeText } = keys.get([backend, secret, signing], () => ({
+    key: signingKey(backend, secret, dateStamp(xAmzDate), scope.region, scope.service),
+    scope: credentialScope(xAmzDate, scope.region, scope.service),
+  }));
+  let matched = -1;
+  for (let i = 0; matched < 0 && i < parsed.requests.length; i++) {
+    const expected = signCanonicalRequest(backend, key, xAmzDate, scopeText, parsed.requests[i]!).signature;
+    if (sameSignature(expected, parsed.signature)) matched = i;
+  }
+  return verdict(parsed, matched);
 }
 
 /**
- * The result once a scheme has checked the signature: over the canonical request with the
- * token (`signed`), or, when an unsigned token is allowed, without it (`unsigned`).
+ * The result once a scheme has checked the signature: `matched` is the index of the canonical
+ * request in `parsed.requests` that the signature covers, or -1 for none.
+ *
+ * @example
+ * ```ts
+ * return verdict(parsed, parsed.requests.findIndex(isValid));
+ * ```
  */
-export function verdict(parsed: Parsed, signed: boolean, unsigned: boolean): VerifySuccess {
-  const { scope, sessionToken } = parsed.signing;
-  if (!signed && !unsigned)
+export function verdict(parsed: Parsed, matched: number): VerifySuccess {
+  const { scope, sessionToken, signedAt, expires, signedHeaders } = parsed.signing;
+  if (matched < 0)
     refuse('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided');
   return {
     ok: true,
     accessKeyId: scope.accessKeyId,
     region: scope.region,
     service: scope.service,
-    signedHeaders: parsed.signing.signedHeaders,
-    signedAt: new Date(parsed.signing.signedAt),
-    expiresAt: new Date(parsed.signing.signedAt + parsed.signing.expires * 1000),
+    signedHeaders,
+    signedAt: new Date(signedAt),
+    expiresAt: new Date(signedAt + expires * 1000),
     sessionToken,
-    sessionTokenSigned: sessionToken !== undefined && signed,
+    sessionTokenSigned: sessionToken !== undefined && matched < parsed.withToken,
   };
 }
 
 /** SigV4 (`AWS4-HMAC-SHA256`): the root entry's only scheme. */
 export const SIGV4: Scheme = {
   algorithm: ALGORITHM,
-  readScope: parseCredential,
-  isSignature: (raw) => raw.length === 64 && HEX.test(raw),
+  readScope: readSigV4Scope,
+  isSignature: isSigV4Signature,
   inRegions: (scope, regions) => regions.includes(scope.region),
   lookup: (options, accessKeyId) => options.secretFor(accessKeyId),
-  finish,
+  finish: finishSigV4,
 };
+const SIGV4_ONLY: readonly Scheme[] = [SIGV4];
 
 /** The one check before a scheme's `finish`: an unknown access key id. */
 function complete(parsed: Parsed, key: unknown): VerifyResult | Promise<VerifyResult> {
-  if (key === undefined)
-    refuse('InvalidAccessKeyId', `the access key id ${parsed.signing.scope.accessKeyId} is not known here`);
+  if (key === undefined || key === null) {
+    refuse('InvalidAccessKeyId', `the access key id ${printable(parsed.signing.scope.accessKeyId)} is not known here`);
+  }
   return parsed.signing.scheme.finish(parsed, key);
 }
 
@@ -654,6 +521,13 @@ function failure(error: unknown, during: string): VerifyFailure {
   if (error instanceof SigV4Error) return { ok: false, code: 'InvalidRequest', message: error.message };
   return { ok: false, code: 'InternalError', message: `${during} threw` };
 }
+
+/** What a `secretFor` that threw or rejected gives, whatever it threw. */
+const lookupFailed = (): VerifyFailure => ({
+  ok: false,
+  code: 'InternalError',
+  message: 'secretFor threw or rejected',
+});
 
 /**
  * Verifies a presigned URL, looking the secret up with `secretFor` (which may return a Promise).
@@ -670,13 +544,14 @@ function failure(error: unknown, during: string): VerifyFailure {
  * ```
  */
 export function verifyPresignedUrl(request: VerifyRequest, options: VerifyOptions): Promise<VerifyResult> {
-  return verifyWith([SIGV4], request, options);
+  return verifyWith(SIGV4_ONLY, request, options);
 }
 
 /**
  * The verification flow for URLs of any of `schemes` (by `X-Amz-Algorithm`): read, check the
  * policy and the clock, look the key up, let the scheme check the signature. Never throws and
- * never rejects. `sigv4-presign/v4a` runs it with SigV4 and SigV4a.
+ * never rejects. `sigv4-presign/v4a` runs it with SigV4 and SigV4a. Pass the same array each
+ * time: what the verifier remembers is kept per list of schemes.
  *
  * @example
  * ```ts
@@ -697,8 +572,8 @@ export async function verifyWith(
   let key: unknown;
   try {
     key = await parsed.signing.scheme.lookup(options, parsed.signing.scope.accessKeyId);
-  } catch (error) {
-    return failure(error, 'secretFor');
+  } catch {
+    return lookupFailed();
   }
   try {
     return await complete(parsed, key);
@@ -720,19 +595,24 @@ export async function verifyWith(
 export function verifyPresignedUrlSync(request: VerifyRequest, options: VerifySyncOptions): VerifyResult {
   let parsed: Parsed;
   try {
-    parsed = parse(request, options, [SIGV4]);
+    parsed = parse(request, options, SIGV4_ONLY);
   } catch (error) {
     return failure(error, 'reading the request or the options');
   }
+  let secret: unknown;
   try {
-    const secret: unknown = options.secretFor(parsed.signing.scope.accessKeyId);
-    if (typeof (secret as PromiseLike<unknown> | undefined)?.then === 'function') {
-      // Nobody awaits it: a rejection must not become an unhandled one, which ends a Node process.
-      Promise.resolve(secret).catch(() => {});
-      return { ok: false, code: 'InternalError', message: 'secretFor returned a Promise: use verifyPresignedUrl' };
-    }
+    secret = options.secretFor(parsed.signing.scope.accessKeyId);
+  } catch {
+    return lookupFailed();
+  }
+  if (typeof (secret as PromiseLike<unknown> | undefined)?.then === 'function') {
+    // Nobody awaits it: a rejection must not become an unhandled one, which ends a Node process.
+    Promise.resolve(secret).catch(() => {});
+    return { ok: false, code: 'InternalError', message: 'secretFor returned a Promise: use verifyPresignedUrl' };
+  }
+  try {
     return complete(parsed, secret) as VerifyResult; // SigV4's finish is synchronous
   } catch (error) {
-    return failure(error, 'secretFor or signing');
+    return failure(error, 'signing');
   }
 }

@@ -16,7 +16,10 @@ import { buildSuite, type SuiteBundles } from './conformance/build.js';
 import { PROJECT } from '../support/cli-build.js';
 import { runChild } from './conformance/child.js';
 import { runSuite, type SuiteReport } from './conformance/suite.js';
-import * as engine from '../../src/index.js';
+import * as app from '../../src/index.js';
+import * as stages from '../../src/stages.js';
+
+const engine = { ...stages, ...app };
 
 const chromiumPath = requireChromium();
 const NUM_RUNS = 100;
@@ -66,7 +69,7 @@ describe(
       const cases = JSON.parse(readFileSync(join(dir, 'cases.json'), 'utf8'));
       const broken = {
         ...engine,
-        presignDetailed: (options: engine.PresignOptions) => ({
+        presignDetailed: (options: app.PresignOptions) => ({
           ...engine.presignDetailed(options),
           signature: '0'.repeat(64),
         }),

@@ -19,7 +19,8 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { percentDecode, presign, s3Url, splitUrl, type Credentials, type S3Location } from '../../src/index.js';
+import { presign, s3Url, type Credentials, type S3Location } from '../../src/index.js';
+import { percentDecode, splitUrl } from '../../src/stages.js';
 
 /** Known gaps: what a server does not do as S3 does, each with the reason. */
 export interface ServerGaps {

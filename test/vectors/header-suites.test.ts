@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
+import { pureJsBackend, type HashBackend } from '../../src/index.js';
 import {
   canonicalHeaders,
   canonicalQuery,
@@ -14,15 +15,13 @@ import {
   headerName,
   headerValue,
   httpMethod,
-  pureJsBackend,
-  type HashBackend,
   parseQuery,
   credentialScope,
   signCanonicalRequest,
   signingKey,
   wirePath,
   type PathRules,
-} from '../../src/index.js';
+} from '../../src/stages.js';
 import { nodeBackend } from '../../src/node.js';
 import { caseDirs, parseRequest, read, readJson, requireVectors, type RawRequest } from '../support/shared-vectors.js';
 

@@ -43,9 +43,11 @@ export async function withBuiltPackage<T>(use: (packageFolder: string) => Promis
 
 // The package imports itself by name, so resolution goes through its `exports` map.
 const entrySource = (entry: EntryName, casesPath: string) => `
-import * as engine from 'sigv4-presign';
+import * as app from 'sigv4-presign';
+import * as stages from 'sigv4-presign/stages';
 import { runSuite } from ${JSON.stringify(suitePath)};
 import cases from ${JSON.stringify(casesPath)};
+const engine = { ...stages, ...app };
 export const run = (runtime, numRuns) => runSuite(engine, cases, { runtime, entry: ${JSON.stringify(entry)}, numRuns });
 `;
 

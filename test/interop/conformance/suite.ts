@@ -8,12 +8,13 @@
  * `encodeURIComponent` and `URL`.
  */
 import fc from 'fast-check';
-import type * as Engine from '../../../src/index.js';
+import type * as App from '../../../src/index.js';
 import type { HashBackend } from '../../../src/index.js';
+import type * as Stages from '../../../src/stages.js';
 import type { ConformanceCase } from './case.js';
 
-/** The built entry under test: the default one, or Node's, which adds `nodeBackend`. */
-export type EngineModule = typeof Engine & { readonly nodeBackend?: HashBackend };
+/** The built entries under test (the root, default or Node's, which adds `nodeBackend`, and `stages`). */
+export type EngineModule = typeof App & typeof Stages & { readonly nodeBackend?: HashBackend };
 
 /** Which entry a bundle was built from, and so which backend it must default to. */
 export type EntryName = 'default' | 'node';
@@ -118,7 +119,7 @@ function decodedQuery(url: string): string[] {
 async function checkVectors(tally: Tally, engine: EngineModule, cases: readonly ConformanceCase[]): Promise<void> {
   for (const { name, options, expected } of cases) {
     const signingDate = new Date(options.signingDate);
-    let result: Engine.PresignResult;
+    let result: App.PresignResult;
     try {
       result = engine.presignDetailed({ ...options, signingDate });
     } catch (error) {
@@ -200,7 +201,7 @@ const arbitraryRequest = fc.record({
 
 type ArbitraryRequest = typeof arbitraryRequest extends fc.Arbitrary<infer T> ? T : never;
 
-function toOptions(request: ArbitraryRequest): Engine.PresignOptions {
+function toOptions(request: ArbitraryRequest): App.PresignOptions {
   const path = '/' + request.segments.map(encodeURIComponent).join('/');
   // Parameter names get a prefix so that none collides with the signer's X-Amz-* parameters.
   const query = request.query

@@ -5,14 +5,8 @@
 import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import {
-  percentDecode,
-  presign,
-  presignDetailed,
-  SigV4Error,
-  type PresignOptions,
-  type SigV4ErrorCode,
-} from '../../../src/index.js';
+import { presign, presignDetailed, SigV4Error, type PresignOptions, type SigV4ErrorCode } from '../../../src/index.js';
+import { percentDecode } from '../../../src/stages.js';
 
 const SECRET = 'Sup3r/Secret+Key=do-not-leak';
 const base: PresignOptions = {
