@@ -94,7 +94,14 @@ export type GatewayHandler = (request: Request, clientIp?: string) => Promise<Re
 /** `x-content-type-options` on every answer: no browser may guess a type other than the one stored. */
 const NOSNIFF = 'nosniff';
 
-/** An S3-style XML error response. HEAD responses carry no body, as in S3. */
+/**
+ * An S3-style XML error response. HEAD responses carry no body, as in S3.
+ *
+ * @example
+ * ```ts
+ * errorResponse('NoSuchKey', 'The specified key does not exist.', '/photos/cat.jpg'); // a 404 Response
+ * ```
+ */
 export function errorResponse(code: GatewayErrorCode, message: string, resource: string, method = 'GET'): Response {
   const body = errorXml(code, message, resource);
   const headers = {
@@ -107,7 +114,15 @@ export function errorResponse(code: GatewayErrorCode, message: string, resource:
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** The object key named by a URL path: its escapes decoded to bytes, read as UTF-8. */
+/**
+ * The object key named by a URL path: its escapes decoded to bytes, read as UTF-8.
+ *
+ * @example
+ * ```ts
+ * objectKey('/photos/cat%20picture.jpg'); // 'photos/cat picture.jpg'
+ * objectKey('/%FF');                      // undefined: not UTF-8
+ * ```
+ */
 export function objectKey(path: string): string | undefined {
   try {
     const key = utf8.decode(percentDecode(path.slice(1)));
