@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchChromium, requireChromium } from './browser/chromium.js';
 import { buildSuite, type SuiteBundles } from './conformance/build.js';
 import { PROJECT } from '../support/cli-build.js';
+import { vectorsPresent } from '../support/shared-vectors.js';
 import { runChild } from './conformance/child.js';
 import { runSuite, type SuiteReport } from './conformance/suite.js';
 import * as app from '../../src/index.js';
@@ -47,7 +48,12 @@ function expectComplete(report: SuiteReport, runtime: string, entry: string): vo
   expect(report.counts.vectors).toBe(bundles.caseCount * 5);
   expect(report.counts.properties).toBe(4);
   expect(report.counts.smoke).toBe(4);
-  expect(report.passed).toBe(report.counts.vectors + report.counts.properties + report.counts.smoke);
+  // SigV4a: the entry's ECDSA check, then per case the presign and three verifier checks.
+  expect(bundles.v4aCaseCount).toBe(vectorsPresent || process.env.CI ? 38 : 0);
+  expect(report.counts.v4a).toBe(1 + bundles.v4aCaseCount * 4);
+  expect(report.passed).toBe(
+    report.counts.vectors + report.counts.properties + report.counts.smoke + report.counts.v4a,
+  );
 }
 
 /** Writes a script that runs one bundle and prints its report as the last line of stdout. */

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { buildPackage } from '../../support/cli-build.js';
-import { collectCases } from './collect.js';
+import { collectCases, collectV4aCases } from './collect.js';
 import type { EntryName } from './suite.js';
 
 const suitePath = fileURLToPath(new URL('./suite.ts', import.meta.url));
@@ -26,6 +26,8 @@ export interface SuiteBundles {
   readonly defaultScript: string;
   /** How many vector cases are embedded. */
   readonly caseCount: number;
+  /** How many SigV4a cases (aws-c-auth v4a) are embedded. */
+  readonly v4aCaseCount: number;
 }
 
 /**
@@ -42,25 +44,29 @@ export async function withBuiltPackage<T>(use: (packageFolder: string) => Promis
 }
 
 // The package imports itself by name, so resolution goes through its `exports` map.
-const entrySource = (entry: EntryName, casesPath: string) => `
+const entrySource = (entry: EntryName, casesPath: string, v4aCasesPath: string) => `
 import * as app from 'sigv4-presign';
 import * as stages from 'sigv4-presign/stages';
+import * as v4a from 'sigv4-presign/v4a';
 import { runSuite } from ${JSON.stringify(suitePath)};
 import cases from ${JSON.stringify(casesPath)};
+import v4aCases from ${JSON.stringify(v4aCasesPath)};
 const engine = { ...stages, ...app };
-export const run = (runtime, numRuns) => runSuite(engine, cases, { runtime, entry: ${JSON.stringify(entry)}, numRuns });
+export const run = (runtime, numRuns) =>
+  runSuite(engine, cases, { runtime, entry: ${JSON.stringify(entry)}, numRuns }, { engine: v4a, cases: v4aCases });
 `;
 
 async function bundle(
   packageFolder: string,
   entry: EntryName,
   casesPath: string,
+  v4aCasesPath: string,
   outfile: string,
   format: 'esm' | 'iife',
 ) {
   await esbuild.build({
     stdin: {
-      contents: entrySource(entry, casesPath),
+      contents: entrySource(entry, casesPath, v4aCasesPath),
       resolveDir: packageFolder,
       sourcefile: `conformance-${entry}.js`,
       loader: 'js',
@@ -80,17 +86,21 @@ export async function buildSuite(outDir: string): Promise<SuiteBundles> {
   const cases = collectCases();
   const casesPath = join(outDir, 'cases.json');
   writeFileSync(casesPath, JSON.stringify(cases));
+  const v4aCases = collectV4aCases();
+  const v4aCasesPath = join(outDir, 'v4a-cases.json');
+  writeFileSync(v4aCasesPath, JSON.stringify(v4aCases));
   const bundles = {
     defaultEsm: join(outDir, 'suite-default.mjs'),
     nodeEsm: join(outDir, 'suite-node.mjs'),
     defaultScript: join(outDir, 'suite-default.js'),
     caseCount: cases.length,
+    v4aCaseCount: v4aCases.length,
   };
   await withBuiltPackage((folder) =>
     Promise.all([
-      bundle(folder, 'default', casesPath, bundles.defaultEsm, 'esm'),
-      bundle(folder, 'node', casesPath, bundles.nodeEsm, 'esm'),
-      bundle(folder, 'default', casesPath, bundles.defaultScript, 'iife'),
+      bundle(folder, 'default', casesPath, v4aCasesPath, bundles.defaultEsm, 'esm'),
+      bundle(folder, 'node', casesPath, v4aCasesPath, bundles.nodeEsm, 'esm'),
+      bundle(folder, 'default', casesPath, v4aCasesPath, bundles.defaultScript, 'iife'),
     ]),
   );
   return bundles;

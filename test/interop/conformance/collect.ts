@@ -7,7 +7,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CaseOptions, ConformanceCase } from './case.js';
+import {
+  awsCAuthOptions,
+  awsCAuthVerifyCase,
+  caseDirs,
+  read,
+  readJson,
+  requireVectors,
+} from '../../support/shared-vectors.js';
+import type { CaseOptions, ConformanceCase, V4aConformanceCase } from './case.js';
 
 const vectorsDir = resolve(fileURLToPath(import.meta.url), '../../../../test-vectors');
 const FORMAT = 'sigv4-presign-vectors/1';
@@ -56,5 +64,43 @@ export function collectCases(): ConformanceCase[] {
         },
       };
     });
+  });
+}
+
+/**
+ * The 38 complete aws-c-auth SigV4a cases (../shared/test-vectors, read in place), in the shape
+ * the runtimes take. Empty when the vectors are missing outside CI (requireVectors warns).
+ */
+export function collectV4aCases(): V4aConformanceCase[] {
+  if (!requireVectors()) return [];
+  const suite = 'aws-c-auth/v4a';
+  return caseDirs(suite, () => 'public-key.json').map((name) => {
+    const { region, signingDate, url, backend: _backend, ...options } = awsCAuthOptions(suite, name);
+    const { request, options: verifyOptions } = awsCAuthVerifyCase(suite, name);
+    const signedUrl = String(request.url);
+    const stored = /X-Amz-Signature=([0-9a-f]+)/.exec(signedUrl)![1]!;
+    const { X, Y } = readJson<{ X: string; Y: string }>(suite, name, 'public-key.json');
+    return {
+      name: `aws-c-auth-v4a/${name}`,
+      options: { ...options, url: String(url), regionSet: [region], signingDate: signingDate!.toISOString() },
+      expected: {
+        canonicalRequest: read(suite, name, 'query-canonical-request.txt'),
+        stringToSign: read(suite, name, 'query-string-to-sign.txt'),
+        publicKey: { x: X, y: Y },
+      },
+      verify: {
+        method: request.method,
+        urls: [signedUrl, signedUrl.replace(stored, read(suite, name, 'query-signature.txt'))],
+        headers: request.headers as Record<string, string[]>,
+        options: {
+          now: verifyOptions.now!.toISOString(),
+          regions: verifyOptions.regions!,
+          payloadHash: verifyOptions.payloadHash,
+          uriEscapePath: verifyOptions.uriEscapePath!,
+          normalizePath: verifyOptions.normalizePath!,
+          allowUnsignedSessionToken: verifyOptions.allowUnsignedSessionToken!,
+        },
+      },
+    };
   });
 }
