@@ -37,6 +37,7 @@ import { measureInterleaved } from './measure.mjs';
 import { runMemoryCheck } from './memory.mjs';
 import { benchReadme, markdownReport } from './report.mjs';
 import { judge, TARGETS } from './targets.mjs';
+import { v4aBench, v4aReport } from './v4a.mjs';
 import { REGION, SECRET_ACCESS_KEY, WORKLOADS } from './workloads.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -122,6 +123,9 @@ log(
   `bench: checking ${contenders.length} contenders, 2 verifiers and ${floors.length} floors on ${WORKLOADS.length} workloads`,
 );
 const { tasks, rows } = await prepareTasks();
+// SigV4a's tasks run interleaved with the rest; its targets are judged and gated like the others.
+const v4a = await v4aBench();
+tasks.push(...v4a.tasks);
 log(`bench: ${tasks.length} tasks, ${settings.rounds} interleaved rounds of ${settings.msPerRound} ms each`);
 const medians = await measureInterleaved(tasks, {
   rounds: settings.rounds,
@@ -145,7 +149,11 @@ for (const row of rows) {
     roundsNs: rounds,
   });
 }
-const targets = judge(TARGETS, (taskId, round) => medians.get(taskId).rounds[round], settings.rounds);
+const targets = judge(
+  [...TARGETS, ...v4a.targets],
+  (taskId, round) => medians.get(taskId).rounds[round],
+  settings.rounds,
+);
 
 log(`bench: memory check (${settings.memoryKeys} distinct keys, ${settings.memorySecrets} distinct secrets)`);
 const memory = runMemoryCheck(settings.memoryKeys, settings.memorySecrets);
@@ -190,6 +198,7 @@ const results = {
 };
 
 console.log(markdownReport(results));
+console.log('\n' + v4aReport(ns));
 const resultsDir = join(here, 'results');
 mkdirSync(resultsDir, { recursive: true });
 const stamp = results.date.replace(/[:.]/g, '-');

@@ -16,37 +16,46 @@
  */
 import type { EcdsaBackend, V4aPublicKey } from './ecdsa.js';
 import type { HashBackend } from './hash.js';
+import { BoundedCache } from './memo.js';
 import { deriveV4aPrivateKey } from './v4a-key.js';
 
 /** How many key pairs (and, apart, imported public keys) the caches keep. */
 export const V4A_KEY_CACHE_SIZE = 256;
 
 interface Entry {
-  readonly ecdsa: EcdsaBackend;
-  privateKey?: Promise<object>;
-  publicKey?: Promise<V4aPublicKey>;
-  verifyingKey?: Promise<object>;
+  /** The backend that made the keys below; another backend starts the entry afresh. */
+  ecdsa: EcdsaBackend;
+  privateKey?: Promise<object> | undefined;
+  publicKey?: Promise<V4aPublicKey> | undefined;
+  verifyingKey?: Promise<object> | undefined;
 }
 
-// Insertion-ordered: the first entry is the oldest (FIFO).
-const pairs = new Map<string, Entry>();
-const imported = new Map<string, Entry>();
+const pairs = new BoundedCache<Entry>(V4A_KEY_CACHE_SIZE);
+const imported = new BoundedCache<Entry>(V4A_KEY_CACHE_SIZE);
 
-/** The entry for `id` in `cache`, made (and the oldest evicted) when missing or from another backend. */
-function entry(cache: Map<string, Entry>, id: string, ecdsa: EcdsaBackend): Entry {
-  let found = cache.get(id);
-  if (found?.ecdsa !== ecdsa) {
-    found = { ecdsa };
-    cache.delete(id);
-    if (cache.size >= V4A_KEY_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-    cache.set(id, found);
+/** The entry for `id` in `cache`, emptied if its keys came from another backend. */
+function entry(cache: BoundedCache<Entry>, id: string, ecdsa: EcdsaBackend): Entry {
+  const found = cache.get(id, () => ({ ecdsa }));
+  if (found.ecdsa !== ecdsa) {
+    found.ecdsa = ecdsa;
+    found.privateKey = found.publicKey = found.verifyingKey = undefined;
   }
   return found;
 }
 
-/** Keeps a promise's result; a rejected one is forgotten, so that the next call tries again. */
-function remember<T>(cache: Map<string, Entry>, id: string, promise: Promise<T>): Promise<T> {
-  promise.catch(() => cache.delete(id));
+/** Keeps a key's promise in the entry; a rejected one is dropped, so that the next call tries again. */
+function remember<T>(
+  found: Entry,
+  field: 'privateKey' | 'publicKey' | 'verifyingKey',
+  make: () => Promise<T>,
+): Promise<T> {
+  const kept = found[field] as Promise<T> | undefined;
+  if (kept !== undefined) return kept;
+  const promise = make();
+  (found[field] as Promise<T>) = promise;
+  promise.catch(() => {
+    if (found[field] === (promise as unknown)) found[field] = undefined;
+  });
   return promise;
 }
 
@@ -61,13 +70,9 @@ export function v4aPrivateKey(
   accessKeyId: string,
   secretAccessKey: string,
 ): Promise<object> {
-  const id = pairId(hash, accessKeyId, secretAccessKey);
-  const found = entry(pairs, id, ecdsa);
-  return (found.privateKey ??= remember(
-    pairs,
-    id,
-    (async () => ecdsa.importPrivateKey(deriveV4aPrivateKey(accessKeyId, secretAccessKey)))(),
-  ));
+  return remember(entry(pairs, pairId(hash, accessKeyId, secretAccessKey), ecdsa), 'privateKey', async () =>
+    ecdsa.importPrivateKey(deriveV4aPrivateKey(accessKeyId, secretAccessKey)),
+  );
 }
 
 /** The public key (coordinates) of these credentials: what a server needs to verify their SigV4a signatures. */
@@ -77,13 +82,9 @@ export function v4aPublicKey(
   accessKeyId: string,
   secretAccessKey: string,
 ): Promise<V4aPublicKey> {
-  const id = pairId(hash, accessKeyId, secretAccessKey);
-  const found = entry(pairs, id, ecdsa);
-  return (found.publicKey ??= remember(
-    pairs,
-    id,
-    (async () => ecdsa.publicKeyOf(deriveV4aPrivateKey(accessKeyId, secretAccessKey)))(),
-  ));
+  return remember(entry(pairs, pairId(hash, accessKeyId, secretAccessKey), ecdsa), 'publicKey', async () =>
+    ecdsa.publicKeyOf(deriveV4aPrivateKey(accessKeyId, secretAccessKey)),
+  );
 }
 
 /** The platform's verifying key for these credentials. */
@@ -93,18 +94,12 @@ export function v4aVerifyingKey(
   accessKeyId: string,
   secretAccessKey: string,
 ): Promise<object> {
-  const id = pairId(hash, accessKeyId, secretAccessKey);
-  const found = entry(pairs, id, ecdsa);
-  return (found.verifyingKey ??= remember(
-    pairs,
-    id,
-    v4aPublicKey(ecdsa, hash, accessKeyId, secretAccessKey).then((point) => ecdsa.importPublicKey(point)),
-  ));
+  return remember(entry(pairs, pairId(hash, accessKeyId, secretAccessKey), ecdsa), 'verifyingKey', async () =>
+    ecdsa.importPublicKey(await v4aPublicKey(ecdsa, hash, accessKeyId, secretAccessKey)),
+  );
 }
 
 /** The platform's verifying key for a public key given as coordinates (checked as 64 lower-case hex digits each by the caller). */
 export function importedPublicKey(ecdsa: EcdsaBackend, point: V4aPublicKey): Promise<object> {
-  const id = point.x + point.y;
-  const found = entry(imported, id, ecdsa);
-  return (found.verifyingKey ??= remember(imported, id, (async () => ecdsa.importPublicKey(point))()));
+  return remember(entry(imported, point.x + point.y, ecdsa), 'verifyingKey', async () => ecdsa.importPublicKey(point));
 }

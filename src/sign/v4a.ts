@@ -20,6 +20,7 @@
 import { toHex, uriEncode, utf8 } from '../core/encoding.js';
 import { defaultEcdsa, type EcdsaBackend, type V4aPublicKey } from '../core/ecdsa.js';
 import { defaultBackend } from '../core/hash.js';
+import { Memo } from '../core/memo.js';
 import { check, checkCredentials, checkService, serviceDefaults, type Credentials } from '../core/rules.js';
 import { V4A_ALGORITHM } from '../core/v4a-key.js';
 import { v4aPrivateKey, v4aPublicKey } from '../core/v4a-keys.js';
@@ -45,6 +46,41 @@ export interface PresignV4aOptions extends Omit<PresignOptions, 'region'> {
 interface V4aContext extends RequestContext {
   readonly ecdsa: EcdsaBackend;
   readonly privateKey: object;
+}
+
+/**
+ * The last context: a server presigning in a loop repeats the same credentials, region set,
+ * service and second, as with SigV4's presign. A context whose key import failed is forgotten.
+ */
+const contexts = new Memo<unknown[], Promise<V4aContext>>();
+
+/** The option values a context depends on; the region set's entries are copied, as an array can change in place. */
+function contextInputs(options: PresignV4aOptions): unknown[] {
+  const { credentials: c, signingDate = new Date(), regionSet } = options;
+  return [
+    options.ecdsa ?? defaultEcdsa(),
+    options.backend ?? defaultBackend(),
+    c?.accessKeyId,
+    c?.secretAccessKey,
+    c?.sessionToken,
+    c?.expiration,
+    c?.expiration?.valueOf?.(),
+    options.service,
+    options.expiresIn,
+    signingDate instanceof Date ? Math.floor(signingDate.getTime() / 1000) : NaN,
+    options.credentialExpiry,
+    options.sessionTokenMode,
+    ...(Array.isArray(regionSet) ? [regionSet.length, ...regionSet] : [regionSet]),
+  ];
+}
+
+/** The context for these options: the last one when every input is the same, else a new one. */
+function contextFor(options: PresignV4aOptions): Promise<V4aContext> {
+  return contexts.get(contextInputs(options), () => {
+    const pending = v4aContext(options);
+    pending.catch(() => contexts.forget());
+    return pending;
+  });
 }
 
 async function v4aContext(options: PresignV4aOptions): Promise<V4aContext> {
@@ -89,7 +125,7 @@ async function v4aContext(options: PresignV4aOptions): Promise<V4aContext> {
  */
 export async function presignV4aDetailed(options: PresignV4aOptions): Promise<PresignResult> {
   check(options, typeof options === 'object' && options !== null, 'INVALID_OPTION', 'options must be an object');
-  const context = await v4aContext(options);
+  const context = await contextFor(options);
   const unsigned = presignInContext(options, context);
   const signature = toHex(await context.ecdsa.sign(context.privateKey, utf8.encode(unsigned.stringToSign)));
   return { ...unsigned, url: unsigned.url + signature, signature };

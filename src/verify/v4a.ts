@@ -21,6 +21,7 @@
  */
 import type { QueryPair } from '../core/canonical-request.js';
 import { derToP1363 } from '../core/der.js';
+import { Memo } from '../core/memo.js';
 import { SigV4Error } from '../core/errors.js';
 import { utf8 } from '../core/encoding.js';
 import { defaultEcdsa, hexBytes, type EcdsaBackend, type ParsedSignature, type V4aPublicKey } from '../core/ecdsa.js';
@@ -89,12 +90,17 @@ function readScope(credential: string, xAmzDate: string, others: readonly QueryP
   return { accessKeyId, region: regionSet, service };
 }
 
+/** The last signature read: its scheme reads it while the query is checked, and again to verify. */
+const signatures = new Memo<[raw: string], ParsedSignature | undefined>();
+
 /** The strict DER of a signature's hex, or `undefined`. */
 function parseSignature(raw: string): ParsedSignature | undefined {
-  if (!DER_HEX.test(raw)) return undefined;
-  const der = hexBytes(raw);
-  const p1363 = derToP1363(der);
-  return p1363 === undefined ? undefined : { der, p1363 };
+  return signatures.get([raw], () => {
+    const der = DER_HEX.test(raw) ? hexBytes(raw) : undefined;
+    const p1363 = der && derToP1363(der);
+    // Frozen (Memo's invariant: a remembered value is never changed).
+    return p1363 === undefined ? undefined : Object.freeze({ der: der!, p1363 });
+  });
 }
 
 /** The platform's verifying key for what the lookup returned: a secret (SigV4a key derived) or a public key. */
@@ -197,5 +203,9 @@ export function verifyPresignedUrl(request: VerifyRequest, options: VerifyV4aOpt
   if (problem !== undefined)
     return Promise.resolve({ ok: false, code: 'InternalError', message: `invalid verifier options: ${problem}` });
   // Without secretFor, a SigV4 URL's access key id is simply unknown here.
-  return verifyWith(schemesFor(ecdsa), request, { ...options, secretFor: secretFor ?? noSecret });
+  return verifyWith(
+    schemesFor(ecdsa),
+    request,
+    secretFor === undefined ? { ...options, secretFor: noSecret } : (options as VerifyOptions),
+  );
 }
