@@ -244,23 +244,22 @@ const signings = new Memo<[prefix: string, schemes: readonly SchemeReader[]], Si
  * Reads a raw query (the text after the URL's first `?`) by the first of `schemes` whose
  * algorithm it names: the signature, and everything else it says.
  *
- * When the query's last piece is `X-Amz-Signature=` and 64 lower-case hex digits (a SigV4
- * signature), everything but those 64 digits reads exactly as the whole query does, so that
- * prefix alone is read (and remembered): the answer depends only on the query, whatever came before.
+ * When the query's last piece is `X-Amz-Signature=` and lower-case hex digits (a SigV4 signature,
+ * or SigV4a's DER, whose length varies), everything but those digits reads exactly as the whole
+ * query does, so that prefix alone is read (and remembered): the answer depends only on the
+ * query, whatever came before.
  */
 export function readQuery<Scheme extends SchemeReader>(
   query: string,
   schemes: readonly Scheme[],
 ): { signing: Signing<Scheme>; signature: string } {
-  const prefixLength = query.length - SIGNATURE_LENGTH;
-  const pieceStart = prefixLength - SIGNATURE_PIECE.length;
+  // The last piece starts after the last '&' (hex digits hold none).
+  const pieceStart = query.lastIndexOf('&') + 1;
+  const prefixLength = pieceStart + SIGNATURE_PIECE.length;
   let signature = query.slice(prefixLength);
   let signing: Signing<Scheme>;
   const lastPieceIsSignature =
-    pieceStart >= 0 &&
-    (pieceStart === 0 || query.charCodeAt(pieceStart - 1) === 0x26) && // '&'
-    query.startsWith(SIGNATURE_PIECE, pieceStart) &&
-    HEX.test(signature);
+    query.length > prefixLength && query.startsWith(SIGNATURE_PIECE, pieceStart) && HEX.test(signature);
   if (lastPieceIsSignature) {
     // A slice compared with === is a memory compare, and the Memo compares the prefix that way.
     const prefix = query.slice(0, prefixLength);
