@@ -20,7 +20,13 @@ import { percentDecode } from '../core/encoding.js';
 import type { HashBackend } from '../core/hash.js';
 import { ipAllowed, parseCidrList, type CidrBlock } from './cidr.js';
 import { splitUrl } from '../core/url.js';
-import { verifyPresignedUrl, type SecretLookup } from '../verify/verify.js';
+import {
+  verifyPresignedUrl,
+  type SecretLookup,
+  type VerifyOptions,
+  type VerifyRequest,
+  type VerifyResult,
+} from '../verify/verify.js';
 import { SigV4Error } from '../core/errors.js';
 import { BodyCheck, bodyPins, DEFAULT_MAX_OBJECT_SIZE, tooLarge } from './body.js';
 import { pureJsDigests, type DigestFactory } from './digests.js';
@@ -64,6 +70,12 @@ export interface GatewayConfig {
   readonly storage: GatewayStorage;
   /** The secret for an access key id (may return a Promise, for a KV store or a database). */
   readonly secretFor: SecretLookup;
+  /**
+   * The verifier. Default: the root entry's, SigV4 only. Pass `verifyPresignedUrl` from
+   * `sigv4-presign/v4a` to accept SigV4a URLs too (Multi-Region Access Points): the gateway is then
+   * in `regions`, and accepts a SigV4a URL whose region set names one of them, or `*`.
+   */
+  readonly verifier?: ((request: VerifyRequest, options: VerifyOptions) => Promise<VerifyResult>) | undefined;
   /** Allowed signing regions. Default: any. */
   readonly regions?: readonly string[] | undefined;
   /** Client addresses allowed, in CIDR notation (`aws:SourceIp`). Default: any. */
@@ -213,7 +225,7 @@ export function createGateway(config: GatewayConfig): GatewayHandler {
     if (allowed !== undefined && !ipAllowed(clientIp, allowed)) {
       return errorResponse('SourceIpNotAllowed', 'requests are not accepted from your address', path, method);
     }
-    const verdict = await verifyPresignedUrl(
+    const verdict = await (config.verifier ?? verifyPresignedUrl)(
       { method, url: request.url, headers: request.headers },
       {
         secretFor: config.secretFor,
