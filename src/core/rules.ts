@@ -270,6 +270,33 @@ export function parseAmzDate(value: string): number | undefined {
   return real ? date.getTime() : undefined;
 }
 
+/**
+ * The start of the second that `now` falls in (default: the system clock), in milliseconds:
+ * validity is checked to the second, as `X-Amz-Date`, `X-Amz-Expires` and POST policy expirations
+ * are written.
+ *
+ * @example
+ * ```ts
+ * clockSecond(new Date('2013-05-24T00:00:00.750Z')); // 1369353600000
+ * ```
+ */
+export const clockSecond = (now?: Date): number => Math.floor((now ?? new Date()).getTime() / 1000) * 1000;
+
+/**
+ * Compares a computed SigV4 signature (64 hex digits) with a given one in time independent of
+ * where they differ: no early exit, so a forger learns nothing from the time taken.
+ *
+ * @example
+ * ```ts
+ * sameSignature(expected, given); // true only when both are the same 64 characters
+ * ```
+ */
+export function sameSignature(expected: string, given: string): boolean {
+  let difference = expected.length ^ given.length;
+  for (let i = 0; i < SIGNATURE_LENGTH; i++) difference |= expected.charCodeAt(i) ^ given.charCodeAt(i);
+  return difference === 0;
+}
+
 /** The `YYYYMMDD` day of an `X-Amz-Date`: the first field of the scope and of the key derivation. */
 export const dateStamp = (amzDate: string): string => amzDate.slice(0, 8);
 

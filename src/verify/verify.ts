@@ -41,9 +41,11 @@ import {
   isHeaderValueItem,
   isPayloadHash,
   ALGORITHM,
+  clockSecond,
   MAX_EXPIRES_IN,
   printable,
   readHeaders,
+  sameSignature,
   UNSIGNED_PAYLOAD,
   unknownOption,
   type HeadersInit,
@@ -379,7 +381,7 @@ function parse(input: VerifyRequest, options: VerifyOptions, schemes: readonly S
 
   // The clock before the secret: a stale URL never costs a key lookup.
   const expiresAt = signedAt + signing.expires * 1000;
-  const nowSecond = Math.floor((options.now ?? new Date()).getTime() / 1000) * 1000;
+  const nowSecond = clockSecond(options.now);
   const skew = options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
   if (signedAt > nowSecond + skew * 1000) {
     refuse('RequestTimeTooSkewed', `X-Amz-Date ${xAmzDate} is more than ${skew} seconds in the future`);
@@ -436,13 +438,6 @@ function parse(input: VerifyRequest, options: VerifyOptions, schemes: readonly S
     }
   }
   return { signing, signature, requests, withToken, backend: options.backend ?? defaultBackend() };
-}
-
-/** Compares two 64-digit hex strings in time independent of where they differ: no early exit. */
-function sameSignature(expected: string, given: string): boolean {
-  let difference = expected.length ^ given.length;
-  for (let i = 0; i < 64; i++) difference |= expected.charCodeAt(i) ^ given.charCodeAt(i);
-  return difference === 0;
 }
 
 /**
