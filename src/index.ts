@@ -40,3 +40,15 @@ export {
   type VerifySuccess,
   type VerifySyncOptions,
 } from './verify/verify.js';
+export * from './sign/post.js';
+export type { PostCondition, PostPolicyDocument } from './core/post-policy.js';
+export {
+  checkPostSize,
+  verifyPresignedPost,
+  type PostFailureCode,
+  type PostUpload,
+  type PostVerifyFailure,
+  type PostVerifyResult,
+  type PostVerifySuccess,
+  type VerifyPostOptions,
+} from './verify/post.js';

@@ -34,7 +34,12 @@ export type SigV4ErrorCode =
   | 'INVALID_BUCKET_NAME'
   | 'INVALID_KEY'
   | 'INVALID_REGION_SET'
-  | 'ECDSA_UNAVAILABLE';
+  | 'ECDSA_UNAVAILABLE'
+  | 'POST_NOT_SUPPORTED'
+  | 'INVALID_CONTENT_LENGTH_RANGE'
+  | 'CONFLICTING_CONDITION'
+  | 'INVALID_FORM_FIELD'
+  | 'INVALID_CONDITION';
 
 /** Thrown for every invalid input. `code` is stable across versions; `message` is for people. */
 export class SigV4Error extends Error {

@@ -333,13 +333,25 @@ function propertyHeaders(options: S3ObjectProperties): Record<string, HeaderValu
     headers['x-amz-tagging'] = queryString(Object.entries(options.tagging));
   }
   for (const [name, value] of Object.entries(options.metadata ?? {})) {
-    // S3 keeps metadata as US-ASCII; other bytes could not be sent by fetch as signed.
-    if (typeof value !== 'string' || !PRINTABLE_ASCII.test(value)) {
-      throw new SigV4Error('INVALID_HEADER_VALUE', `metadata ${name} must be a string of printable ASCII`);
-    }
-    headers[`x-amz-meta-${name.toLowerCase()}`] = value;
+    headers[`x-amz-meta-${name.toLowerCase()}`] = checkMetadataValue(name, value);
   }
   return headers;
+}
+
+/**
+ * Returns a metadata value, or throws `INVALID_HEADER_VALUE` unless it is printable ASCII: S3
+ * keeps metadata as US-ASCII, and fetch could not send other bytes as signed.
+ *
+ * @example
+ * ```ts
+ * checkMetadataValue('author', 'J. Doe'); // 'J. Doe'
+ * ```
+ */
+export function checkMetadataValue(name: string, value: unknown): string {
+  if (typeof value !== 'string' || !PRINTABLE_ASCII.test(value)) {
+    throw new SigV4Error('INVALID_HEADER_VALUE', `metadata ${name} must be a string of printable ASCII`);
+  }
+  return value;
 }
 
 const CHECKSUM_ALGORITHMS: ReadonlySet<string> = new Set(['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256']);
@@ -356,15 +368,30 @@ function bodyHeaders(options: S3BodyProperties): Record<string, HeaderValue> {
   }
   const headers: Record<string, HeaderValue> = { 'content-length': contentLength, 'content-md5': contentMd5 };
   if (checksum !== undefined) {
-    if (!CHECKSUM_ALGORITHMS.has(checksum.algorithm)) {
-      invalidOption(`checksum.algorithm must be one of ${[...CHECKSUM_ALGORITHMS].join(', ')}`);
-    }
-    if (typeof checksum.value !== 'string' || !BASE64.test(checksum.value)) {
-      throw new SigV4Error('INVALID_HEADER_VALUE', 'checksum.value must be base64');
-    }
-    headers[`x-amz-checksum-${checksum.algorithm.toLowerCase()}`] = checksum.value;
+    const [name, value] = checksumField(checksum);
+    headers[name] = value;
   }
   return headers;
+}
+
+/**
+ * The header (or POST form field) that carries a checksum, with its value: `x-amz-checksum-crc32`
+ * and so on. Throws for an unknown algorithm or a value that is not base64.
+ *
+ * @example
+ * ```ts
+ * checksumField({ algorithm: 'SHA256', value: 'n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=' });
+ * // ['x-amz-checksum-sha256', 'n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=']
+ * ```
+ */
+export function checksumField(checksum: S3Checksum): [name: string, value: string] {
+  if (typeof checksum !== 'object' || checksum === null || !CHECKSUM_ALGORITHMS.has(checksum.algorithm)) {
+    invalidOption(`checksum.algorithm must be one of ${[...CHECKSUM_ALGORITHMS].join(', ')}`);
+  }
+  if (typeof checksum.value !== 'string' || !BASE64.test(checksum.value)) {
+    throw new SigV4Error('INVALID_HEADER_VALUE', 'checksum.value must be base64');
+  }
+  return [`x-amz-checksum-${checksum.algorithm.toLowerCase()}`, checksum.value];
 }
 
 /** `responseExpires` as the HTTP-date S3 expects. */
