@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Presigned POST forms from botocore's own S3 client (generate_presigned_post), for the tests
+and for scripts/generate-post-vectors.mjs.
+
+botocore signs POST policies with SigV2 unless the client is configured with
+signature_version='s3v4', which this script always sets. The clock is fixed to each case's date
+(botocore reads it through botocore.signers.get_current_datetime for the expiration and
+botocore.auth.get_current_datetime for x-amz-date).
+
+stdin: JSON array of cases {bucket, key, region, accessKeyId, secretAccessKey, sessionToken?,
+  date ('YYYY-MM-DDTHH:MM:SSZ'), expiresIn, addressing ('virtual'|'path'), endpoint?,
+  fields {...}, conditions [...]}.
+stdout: JSON array of {url, fields} (or {"error": ...}), same order.
+"""
+import datetime
+import json
+import sys
+
+try:
+    import botocore.auth
+    import botocore.session
+    import botocore.signers
+    from botocore.config import Config
+except ImportError as exc:
+    sys.stderr.write(f"botocore unavailable: {exc}\n")
+    sys.exit(3)
+
+NOW = [None]
+
+
+def fixed_now(remove_tzinfo=True):
+    return NOW[0] if remove_tzinfo else NOW[0].replace(tzinfo=datetime.timezone.utc)
+
+
+def presign(session, case):
+    config = Config(
+        signature_version="s3v4",
+        s3={"addressing_style": case["addressing"], "us_east_1_regional_endpoint": "regional"},
+    )
+    client = session.create_client(
+        "s3",
+        region_name=case["region"],
+        endpoint_url=case.get("endpoint"),
+        aws_access_key_id=case["accessKeyId"],
+        aws_secret_access_key=case["secretAccessKey"],
+        aws_session_token=case.get("sessionToken"),
+        config=config,
+    )
+    NOW[0] = datetime.datetime.strptime(case["date"], "%Y-%m-%dT%H:%M:%SZ")
+    return client.generate_presigned_post(
+        case["bucket"],
+        case["key"],
+        Fields=case.get("fields") or None,
+        Conditions=case.get("conditions") or None,
+        ExpiresIn=case["expiresIn"],
+    )
+
+
+def main():
+    if sys.argv[1:] == ["--version"]:
+        print(botocore.__version__)
+        return
+    botocore.auth.get_current_datetime = fixed_now
+    botocore.signers.get_current_datetime = fixed_now
+    session = botocore.session.get_session()
+    out = []
+    for case in json.loads(sys.stdin.buffer.read().decode("utf-8")):
+        try:
+            out.append(presign(session, case))
+        except Exception as exc:  # one bad case must not sink the batch
+            out.append({"error": f"{type(exc).__name__}: {exc}"})
+    sys.stdout.buffer.write(json.dumps(out).encode("utf-8"))
+
+
+if __name__ == "__main__":
+    main()
