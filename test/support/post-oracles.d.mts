@@ -8,7 +8,11 @@ export interface PostCase {
   /** An exact key, or one ending in `${filename}`. */
   readonly key: string;
   readonly region: string;
-  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
+  readonly credentials: {
+    readonly accessKeyId: string;
+    readonly secretAccessKey: string;
+    readonly sessionToken?: string;
+  };
   /** `YYYY-MM-DDTHH:MM:SSZ`. */
   readonly date: string;
   readonly expiresIn: number;

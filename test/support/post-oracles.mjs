@@ -23,7 +23,10 @@ export function botocorePostVersion() {
 
 /** @param {import('./post-oracles.d.mts').PostCase} c */
 function extraConditions(c) {
-  return [...(c.conditions ?? []), ...(c.contentLengthRange ? [['content-length-range', ...c.contentLengthRange]] : [])];
+  return [
+    ...(c.conditions ?? []),
+    ...(c.contentLengthRange ? [['content-length-range', ...c.contentLengthRange]] : []),
+  ];
 }
 
 /**
