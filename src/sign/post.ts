@@ -204,7 +204,8 @@ const xml = (text: string) => text.replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!);
 /** S3's `tagging` form field: the tag set as XML. */
 function taggingXml(tags: Readonly<Record<string, string>>): string {
   const entries = Object.entries(tags).map(([key, value]) => {
-    fieldValue(`tagging ${key}`, value);
+    fieldValue('tagging', key);
+    fieldValue('tagging', value);
     return `<Tag><Key>${xml(key)}</Key><Value>${xml(value)}</Value></Tag>`;
   });
   return `<Tagging><TagSet>${entries.join('')}</TagSet></Tagging>`;

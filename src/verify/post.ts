@@ -295,8 +295,8 @@ function checkPolicy(
     if (tooBig !== undefined) refuse(tooBig.code, tooBig.message);
   }
   const status = Number(fields.get('success_action_status'));
-  const others: Record<string, string> = {};
-  for (const [name, value] of fields) if (!isExemptField(name)) others[name] = value;
+  // fromEntries defines own properties: a field named __proto__ stays a field.
+  const others = Object.fromEntries([...fields].filter(([name]) => !isExemptField(name)));
   return {
     ok: true as const,
     key,

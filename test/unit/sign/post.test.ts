@@ -259,6 +259,8 @@ const BAD: [string, Partial<PresignPostOptions> | ((o: PresignPostOptions) => Pr
   ['a field value with a line break', { fields: { 'cache-control': 'a\nb' } }, 'INVALID_FORM_FIELD'],
   ['a field value that is a number', { fields: { 'cache-control': 60 as never } }, 'INVALID_FORM_FIELD'],
   ['a key with a line break', { key: 'a\r\nb' }, 'INVALID_FORM_FIELD'],
+  ['a tag with a line break', { tagging: { 'a\nb': 'c' } }, 'INVALID_FORM_FIELD'],
+  ['a field named __proto__', { fields: JSON.parse('{"__proto__": "x"}') }, 'INVALID_FORM_FIELD'],
   [
     'starts-with on a field S3 matches exactly',
     { conditions: [['starts-with', '$x-amz-storage-class', '']] },

@@ -239,6 +239,14 @@ describe('refused forms, with S3’s codes', () => {
     expect(await verify({ fields: { ...sdkStyle.fields, bucket: 'other' } })).toMatchObject({ ok: true });
   });
 
+  test('a field named __proto__ under a condition stays a field', async () => {
+    const form = Object.entries(signedText(documentWith(JSON.parse('{"__proto__": "x"}'))));
+    const verdict = await verify({ fields: [...form, ['__proto__', 'x']] });
+    expect(verdict).toMatchObject({ ok: true });
+    expect(verdict.ok && Object.getPrototypeOf(verdict.fields)).toBe(Object.prototype);
+    expect(verdict.ok && Object.getOwnPropertyDescriptor(verdict.fields, '__proto__')?.value).toBe('x');
+  });
+
   test('a field sent twice, whatever its case', async () => {
     expect(await verify({ fields: [...Object.entries(good), ['content-type', 'image/png']] })).toMatchObject({
       code: 'InvalidArgument',
