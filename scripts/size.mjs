@@ -27,6 +27,7 @@ const entries = [
   { name: 'v4a presignV4a', source: "export { presignV4a } from 'sigv4-presign/v4a';" },
   { name: 'v4a (everything)', source: "export * from 'sigv4-presign/v4a';" },
   { name: 'v4a node (everything)', source: "export * from 'sigv4-presign/v4a';", node: true },
+  { name: 'v4a-noble (nobleEcdsa)', source: "export { nobleEcdsa } from 'sigv4-presign/v4a-noble';" },
 ];
 
 const why = process.argv.includes('--why');

@@ -94,7 +94,7 @@ const unavailable = (why: string) =>
   new SigV4Error(
     'ECDSA_UNAVAILABLE',
     `SigV4a needs ECDSA P-256 from the platform, and ${why}. ` +
-      'Pass an ecdsa backend of your own, for example one on @noble/curves.',
+      "Pass { ecdsa: nobleEcdsa } from 'sigv4-presign/v4a-noble' (it needs the optional peer dependency @noble/curves).",
   );
 
 function subtle(): SubtleCrypto {

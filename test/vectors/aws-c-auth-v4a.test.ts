@@ -23,6 +23,7 @@ import {
   type VerifyV4aOptions,
 } from '../../src/v4a-node.js';
 import { pureJsBackend } from '../../src/index.js';
+import { nobleEcdsa } from '../../src/v4a-noble.js';
 import { nodeBackend } from '../../src/node.js';
 import {
   awsCAuthOptions,
@@ -62,7 +63,7 @@ describe.runIf(run)('aws-c-auth v4a', () => {
   test("the cases' key pair is AKIDEXAMPLE's derived key", async () => {
     const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
     const { X, Y } = readJson<{ X: string; Y: string }>(SUITE, 'get-vanilla', 'public-key.json');
-    for (const ecdsa of [nodeEcdsa, webCryptoEcdsa]) {
+    for (const ecdsa of [nodeEcdsa, webCryptoEcdsa, nobleEcdsa]) {
       expect(await v4aPublicKeyOf(credentials, ecdsa)).toEqual({ x: X, y: Y });
     }
     expect(toHex(deriveV4aPrivateKey(credentials.accessKeyId, credentials.secretAccessKey))).toBe(
@@ -73,6 +74,7 @@ describe.runIf(run)('aws-c-auth v4a', () => {
   describe.each([
     ['node:crypto', nodeEcdsa, nodeBackend],
     ['WebCrypto', webCryptoEcdsa, pureJsBackend],
+    ['@noble/curves', nobleEcdsa, pureJsBackend],
   ])('query signing (%s)', (_name, ecdsa, backend) => {
     test.each(cases)('%s: canonical request, string to sign, signature', async (name) => {
       const result = await presignV4aDetailed({ ...v4aOptions(name), ecdsa, backend });
@@ -98,6 +100,7 @@ describe.runIf(run)('aws-c-auth v4a', () => {
   describe.each([
     ['node:crypto', nodeEcdsa],
     ['WebCrypto', webCryptoEcdsa],
+    ['@noble/curves', nobleEcdsa],
   ])('the verifier (%s)', (_name, ecdsa) => {
     /** The signatures a case stores for query mode: in the signed request's URL, and query-signature.txt. */
     function storedSignatures(name: string) {

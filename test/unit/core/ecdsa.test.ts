@@ -11,6 +11,9 @@ import { toHex } from '../../../src/core/encoding.js';
 import { nodeEcdsa } from '../../../src/core/ecdsa-node.js';
 import { pkcs8P256, webCryptoEcdsa, type EcdsaBackend } from '../../../src/core/ecdsa.js';
 import { SigV4Error } from '../../../src/core/errors.js';
+import { nobleEcdsa } from '../../../src/v4a-noble.js';
+import { presignV4a } from '../../../src/sign/v4a.js';
+import { verifyPresignedUrl } from '../../../src/verify/v4a.js';
 
 const N = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
 const fromB64 = (text: string) => Buffer.from(text, 'base64url').toString('hex');
@@ -25,6 +28,7 @@ function keyPair() {
 const backends: [string, EcdsaBackend][] = [
   ['node:crypto', nodeEcdsa],
   ['WebCrypto', webCryptoEcdsa],
+  ['@noble/curves', nobleEcdsa],
 ];
 
 describe('platform ECDSA', () => {
@@ -84,7 +88,32 @@ describe('platform ECDSA', () => {
       const error = await webCryptoEcdsa.importPrivateKey(keyPair().d).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SigV4Error);
       expect((error as SigV4Error).code).toBe('ECDSA_UNAVAILABLE');
-      expect((error as SigV4Error).message).toMatch(/@noble\/curves/);
+      expect((error as SigV4Error).message).toMatch(/nobleEcdsa \} from 'sigv4-presign\/v4a-noble'.*@noble\/curves/);
+    });
+
+    test('where the platform cannot sign, the @noble/curves adapter can: presign, then verify', async () => {
+      // Safari: random numbers, but no import of a bare P-256 private key.
+      const real = globalThis.crypto;
+      vi.stubGlobal('crypto', {
+        getRandomValues: <T extends ArrayBufferView>(array: T) => real.getRandomValues(array as never) as T,
+        subtle: { importKey: () => Promise.reject(new DOMException('Data provided is not valid', 'DataError')) },
+      });
+      const options = {
+        method: 'GET',
+        url: 'https://mrap.example.com/k',
+        service: 's3',
+        regionSet: ['*'],
+        credentials: { accessKeyId: 'AKIDNOBLE', secretAccessKey: 'noble-secret' },
+        signingDate: new Date('2026-03-01T12:00:00Z'),
+      };
+      const failed = await presignV4a({ ...options, ecdsa: webCryptoEcdsa }).catch((e: unknown) => e);
+      expect((failed as SigV4Error).code).toBe('ECDSA_UNAVAILABLE');
+      const url = await presignV4a({ ...options, ecdsa: nobleEcdsa });
+      const verdict = await verifyPresignedUrl(
+        { method: 'GET', url },
+        { secretFor: () => 'noble-secret', now: options.signingDate, ecdsa: nobleEcdsa },
+      );
+      expect(verdict).toMatchObject({ ok: true, accessKeyId: 'AKIDNOBLE' });
     });
 
     test('a WebCrypto that refuses a bare P-256 private key (Safari) gives the same error', async () => {
