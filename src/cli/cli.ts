@@ -16,17 +16,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { parseAwsHost } from '../core/endpoints.js';
+import { isRegion, isService } from '../core/rules.js';
+import { splitUrl } from '../core/url.js';
 import {
-  parseAwsHost,
   presignDeleteObject,
   presignDetailed,
   presignGetObject,
   presignHeadObject,
   presignPutObject,
-  REGION,
-  SERVICE,
   SigV4Error,
-  splitUrl,
   type PresignResult,
   type SigV4ErrorCode,
 } from '../node.js';
@@ -314,7 +313,7 @@ interface Context {
 
 /** A region, checked where it is read so that the message names its source. */
 function checkedRegion(region: Sourced<string>): string {
-  if (REGION.test(region.value)) return region.value;
+  if (isRegion(region.value)) return region.value;
   const message = `${region.source} ${JSON.stringify(region.value)} is not a region name such as us-east-1 or auto`;
   if (region.source === '--region') usage(message);
   throw new SetupError(message);
@@ -387,7 +386,7 @@ function readTarget(target: string, flags: Flags): Target {
     for (const s3Only of ['endpoint', 'path-style', 'version-id'] as const) {
       if (flags[s3Only] !== undefined) usage(`--${s3Only} applies to s3:// targets only`);
     }
-    if (flags.service !== undefined && !SERVICE.test(flags.service)) {
+    if (flags.service !== undefined && !isService(flags.service)) {
       usage(`--service must be a signing name such as execute-api (got ${JSON.stringify(flags.service)})`);
     }
     const httpMethod = method(flags.method, [...Object.keys(S3_OPERATIONS), 'POST']);
