@@ -11,7 +11,7 @@ const BUILTINS = new Set(builtinModules);
 const isBuiltin = (path: string) => path.startsWith('node:') || BUILTINS.has(path) || BUILTINS.has(path.split('/')[0]!);
 
 /** Bundles the whole public API as a user's bundler would and lists the built-ins it imports. */
-function bundleEverything(platform: 'browser' | 'node') {
+function bundleEverything(platform: 'browser' | 'node', entry = 'sigv4-presign') {
   return withBuiltPackage(async (folder) => {
     const builtins: string[] = [];
     const recordBuiltins: esbuild.Plugin = {
@@ -25,7 +25,7 @@ function bundleEverything(platform: 'browser' | 'node') {
       },
     };
     const result = await esbuild.build({
-      stdin: { contents: "export * from 'sigv4-presign';", resolveDir: folder, loader: 'js' },
+      stdin: { contents: `export * from '${entry}';`, resolveDir: folder, loader: 'js' },
       bundle: true,
       format: 'esm',
       platform,
@@ -51,4 +51,20 @@ test("Node's entry (the `node` condition) is where node:crypto lives", async () 
   const { builtins, inputs } = await bundleEverything('node');
   expect(builtins).toEqual(['node:crypto (from dist/core/hash-node.js)']);
   expect(inputs).toContain('dist/node.js');
+});
+
+test('sigv4-presign/v4a, bundled for the browser, imports no Node built-in (WebCrypto does the ECDSA)', async () => {
+  const { builtins, inputs } = await bundleEverything('browser', 'sigv4-presign/v4a');
+  expect(builtins).toEqual([]);
+  expect(inputs).toContain('dist/v4a.js');
+  expect(inputs.filter((input) => /ecdsa-node|hash-node|v4a-node/.test(input))).toEqual([]);
+});
+
+test("sigv4-presign/v4a's Node entry takes ECDSA, SHA-256 and HMAC from node:crypto", async () => {
+  const { builtins, inputs } = await bundleEverything('node', 'sigv4-presign/v4a');
+  expect(builtins.sort()).toEqual([
+    'node:crypto (from dist/core/ecdsa-node.js)',
+    'node:crypto (from dist/core/hash-node.js)',
+  ]);
+  expect(inputs).toContain('dist/v4a-node.js');
 });
