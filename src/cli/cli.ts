@@ -138,6 +138,12 @@ const LIBRARY_ERRORS: Record<SigV4ErrorCode, 'usage' | 'setup'> = {
   INVALID_KEY: 'usage',
   INVALID_REGION_SET: 'usage',
   ECDSA_UNAVAILABLE: 'setup',
+  // Presigned POST's codes: the CLI does not sign POST policies, so none arises here.
+  POST_NOT_SUPPORTED: 'usage',
+  INVALID_CONTENT_LENGTH_RANGE: 'usage',
+  CONFLICTING_CONDITION: 'usage',
+  INVALID_FORM_FIELD: 'usage',
+  INVALID_CONDITION: 'usage',
 };
 
 /** Library option names, as the command line calls them. */
