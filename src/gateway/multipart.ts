@@ -1,16 +1,16 @@
 /**
- * A streaming `multipart/form-data` reader for POST uploads, on web streams only, so that it runs
- * wherever the gateway runs. It reads the fields before the `file` part (at most
- * {@link MAX_PRE_FILE_BYTES}, as S3 caps them) and hands back the file's content as a stream that
- * ends at the part's closing delimiter: the file is never buffered. Parts after the file are not
- * read, as S3 ignores them.
+ * A streaming `multipart/form-data` reader for POST uploads, on nothing but async iteration (a
+ * web `ReadableStream` is read through its reader), so that it runs wherever the gateway runs.
+ * It reads the fields before the `file` part (at most {@link MAX_PRE_FILE_BYTES}, as S3 caps
+ * them) and hands back the file's content as chunks that end at the part's closing delimiter:
+ * the file is never buffered. Parts after the file are not read, as S3 ignores them.
  *
  * @example
  * ```ts
  * const form = await readUploadForm(request.body, request.headers.get('content-type'));
  * if (!form.ok) return error(form.code, form.message);
  * const fields = form.fields;          // [['key', 'user/42/${filename}'], ['policy', '…'], …]
- * await store(form.file.content);      // ReadableStream<Uint8Array> of the file alone
+ * await store(form.file.content);      // AsyncIterable<Uint8Array> of the file alone
  * ```
  * @module
  */
@@ -35,8 +35,11 @@ export type FormErrorCode =
 export interface FormFile {
   readonly filename: string;
   readonly contentType: string | undefined;
-  /** The file's bytes, ending where the part ends; it errors if the body is cut short. */
-  readonly content: ReadableStream<Uint8Array>;
+  /**
+   * The file's bytes, ending where the part ends; it throws if the body is cut short. Read it
+   * once; leaving it early (`return()`) releases the body.
+   */
+  readonly content: AsyncIterable<Uint8Array>;
 }
 
 /** A form read up to its file. */
@@ -93,23 +96,42 @@ const malformed = (why: string): never => {
   );
 };
 
-/** Bytes from a reader, with what has been read but not used kept in front. */
+/** A request body: async-iterable chunks, or a web stream (not async-iterable in every runtime). */
+export type FormBody = AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>;
+
+/** The chunks of a body, one at a time; `return()` releases it. */
+function chunksOf(body: FormBody): AsyncIterator<Uint8Array> {
+  if (!(body instanceof ReadableStream)) return body[Symbol.asyncIterator]();
+  const reader = body.getReader();
+  return {
+    next: async () => {
+      const read = await reader.read();
+      return read.done ? { done: true, value: undefined } : { done: false, value: read.value };
+    },
+    return: async () => {
+      await reader.cancel();
+      return { done: true, value: undefined };
+    },
+  };
+}
+
+/** Bytes from a body, with what has been read but not used kept in front. */
 class Source {
   pending: Uint8Array = new Uint8Array(0);
   done = false;
 
-  constructor(private readonly reader: ReadableStreamDefaultReader<Uint8Array>) {}
+  constructor(private readonly chunks: AsyncIterator<Uint8Array>) {}
 
   /** Reads one more chunk into `pending`; false at the end of the body. */
   async more(): Promise<boolean> {
     if (this.done) return false;
-    const { value, done } = await this.reader.read();
-    if (done) {
+    const { value, done } = await this.chunks.next();
+    if (done === true) {
       this.done = true;
       return false;
     }
     if (!(value instanceof Uint8Array)) malformed('the body is not bytes');
-    this.pending = concat(this.pending, value!);
+    this.pending = concat(this.pending, value);
     return true;
   }
 
@@ -130,9 +152,11 @@ class Source {
     return taken;
   }
 
-  cancel(): Promise<void> {
+  /** Stops reading the body and releases it; never throws. */
+  async release(): Promise<void> {
+    if (this.done) return;
     this.done = true;
-    return this.reader.cancel().catch(() => {});
+    await Promise.resolve(this.chunks.return?.()).catch(() => {});
   }
 }
 
@@ -188,34 +212,43 @@ async function afterDelimiter(source: Source): Promise<boolean> {
   return true;
 }
 
-/** The file's content: bytes up to the next delimiter, streamed as they arrive. */
-function fileContent(source: Source, delimiter: Uint8Array): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        for (;;) {
-          const at = indexOf(source.pending, delimiter);
-          if (at >= 0) {
-            if (at > 0) controller.enqueue(source.take(at).slice());
-            controller.close();
-            await source.cancel(); // parts after the file are ignored, as S3 ignores them
-            return;
-          }
-          // Keep the tail that could be the start of a delimiter; hand on the rest.
-          const safe = source.pending.length - (delimiter.length - 1);
-          if (safe > 0) {
-            controller.enqueue(source.take(safe).slice());
-            return;
-          }
-          if (!(await source.more())) malformed('the body ends inside the file');
-        }
-      } catch (error) {
-        await source.cancel();
-        controller.error(error instanceof FormError ? new Error(error.message) : error);
+/** The file's content: bytes up to the next delimiter, passed on as they arrive. */
+async function* fileContent(source: Source, delimiter: Uint8Array): AsyncGenerator<Uint8Array, void, undefined> {
+  try {
+    for (;;) {
+      const at = indexOf(source.pending, delimiter);
+      if (at >= 0) {
+        if (at > 0) yield source.take(at).slice();
+        return; // parts after the file are ignored, as S3 ignores them
       }
+      // Keep the tail that could be the start of a delimiter; pass on the rest.
+      const safe = source.pending.length - (delimiter.length - 1);
+      if (safe > 0) yield source.take(safe).slice();
+      else if (!(await source.more())) throw new Error('The body of your POST request ends inside the file');
+    }
+  } finally {
+    await source.release();
+  }
+}
+
+/**
+ * The file's content as an iterable whose `return()` releases the body even before the first
+ * chunk (a generator not yet started would skip its `finally`).
+ */
+function fileChunks(source: Source, delimiter: Uint8Array): AsyncIterable<Uint8Array> {
+  return {
+    [Symbol.asyncIterator]() {
+      const chunks = fileContent(source, delimiter);
+      return {
+        next: () => chunks.next(),
+        return: async () => {
+          await chunks.return();
+          await source.release();
+          return { done: true, value: undefined };
+        },
+      };
     },
-    cancel: () => source.cancel(),
-  });
+  };
 }
 
 /**
@@ -230,16 +263,19 @@ function fileContent(source: Source, delimiter: Uint8Array): ReadableStream<Uint
  * ```
  */
 export async function readUploadForm(
-  body: ReadableStream<Uint8Array> | null,
+  body: FormBody | null,
   contentType: string | null | undefined,
 ): Promise<UploadForm> {
   const boundary = formBoundary(contentType);
   if (boundary === undefined || body === null) {
-    const message = 'Bucket POST must be of the enclosure-type multipart/form-data';
-    await body?.cancel().catch(() => {});
-    return { ok: false, code: 'PreconditionFailed', message };
+    if (body !== null) await new Source(chunksOf(body)).release();
+    return {
+      ok: false,
+      code: 'PreconditionFailed',
+      message: 'Bucket POST must be of the enclosure-type multipart/form-data',
+    };
   }
-  const source = new Source(body.getReader());
+  const source = new Source(chunksOf(body));
   // The first delimiter may open the body without the CRLF every other one starts with.
   source.pending = CRLF.slice();
   const delimiter = encoder.encode(`\r\n--${boundary}`);
@@ -268,7 +304,7 @@ export async function readUploadForm(
         const file = {
           filename: headers.filename ?? '',
           contentType: headers.contentType,
-          content: fileContent(source, delimiter),
+          content: fileChunks(source, delimiter),
         };
         return { ok: true, fields, file };
       }
@@ -282,14 +318,14 @@ export async function readUploadForm(
       fields.push([headers.name, value]);
       source.take(delimiter.length);
     }
-    await source.cancel();
+    await source.release();
     return {
       ok: false,
       code: 'IncorrectNumberOfFilesInPostRequest',
       message: 'POST requires exactly one file upload per request.',
     };
   } catch (error) {
-    await source.cancel();
+    await source.release();
     if (error instanceof FormError) return { ok: false, code: error.code, message: error.message };
     return { ok: false, code: 'MalformedPOSTRequest', message: 'The body of your POST request could not be read' };
   }

@@ -30,7 +30,11 @@ async function encode(form: FormData): Promise<{ bytes: Uint8Array; contentType:
   return { bytes: new Uint8Array(await response.arrayBuffer()), contentType: response.headers.get('content-type')! };
 }
 
-const drain = async (stream: ReadableStream<Uint8Array>) => new Uint8Array(await new Response(stream).arrayBuffer());
+async function drain(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for await (const chunk of chunks) parts.push(chunk);
+  return concatBytes(...parts);
+}
 
 function formOf(fields: [string, string][], file?: Uint8Array, filename = 'f.bin', after: [string, string][] = []) {
   const form = new FormData();
@@ -149,12 +153,12 @@ describe('readUploadForm', () => {
     const form = await readUploadForm(body, 'multipart/form-data; boundary=b');
     expect(form.ok).toBe(true);
     if (!form.ok) return;
-    const reader = form.file.content.getReader();
-    const first = await reader.read();
+    const chunks = form.file.content[Symbol.asyncIterator]();
+    const first = await chunks.next();
     expect(first.value!.length).toBeGreaterThan(60 * 1024);
     release();
     let total = first.value!.length;
-    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) total += chunk.value.length;
+    for (let chunk = await chunks.next(); chunk.done !== true; chunk = await chunks.next()) total += chunk.value.length;
     expect(total).toBe(64 * 1024);
   });
 
@@ -234,6 +238,28 @@ describe('readUploadForm', () => {
     ],
   ])('%s: %s', async (_name, contentType, body, code) => {
     expect(await readUploadForm(chunked(encoder.encode(body), [2]), contentType)).toMatchObject({ ok: false, code });
+  });
+
+  test('an async-iterable body reads like a stream; leaving the file early, even unread, releases the body', async () => {
+    const body = encoder.encode('--b\r\nContent-Disposition: form-data; name="file"; filename="f"\r\n\r\nabc\r\n--b--');
+    let released = 0;
+    const iterable = (): AsyncIterable<Uint8Array> => ({
+      [Symbol.asyncIterator]: () => {
+        let sent = false;
+        return {
+          next: async () => (sent ? { done: true, value: undefined } : ((sent = true), { done: false, value: body })),
+          return: async () => (released++, { done: true, value: undefined }),
+        };
+      },
+    });
+    const form = await readUploadForm(iterable(), 'multipart/form-data; boundary=b');
+    expect(form.ok && new TextDecoder().decode(await drain(form.file.content))).toBe('abc');
+    const unread = await readUploadForm(iterable(), 'multipart/form-data; boundary=b');
+    const before = released;
+    await (unread.ok && unread.file.content[Symbol.asyncIterator]().return!());
+    expect(released).toBe(before + 1);
+    expect(await readUploadForm(iterable(), 'text/plain')).toMatchObject({ code: 'PreconditionFailed' });
+    expect(released).toBe(before + 2);
   });
 
   test('formBoundary reads plain and quoted boundaries, of 1 to 70 characters', () => {
