@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { parseAwsHost } from '../core/endpoints.js';
 import { isRegion, isService } from '../core/rules.js';
 import { splitUrl } from '../core/url.js';
+import { presignV4aDetailed } from '../v4a-node.js';
 import {
   presignDeleteObject,
   presignDetailed,
@@ -86,6 +87,11 @@ Options:
   --date INSTANT      sign as of this instant, for reproducible output: ISO 8601 with a zone,
                       such as 2024-05-01T12:00:00Z or 2024-05-01T14:00:00+02:00, or 20240501T120000Z
   --clamp-to-credentials  shorten the expiry to what temporary credentials have left, instead of failing
+  --sigv4a            sign with SigV4a (AWS4-ECDSA-P256-SHA256), as S3 Multi-Region Access Points require
+                      (https:// URLs only, such as https://ALIAS.mrap.accesspoint.s3-global.amazonaws.com/KEY
+                      with --service s3)
+  --region-set LIST   with --sigv4a: the regions the URL is valid in, comma-separated, such as
+                      us-east-1,eu-west-1 (default: *, every region)
   --json              print {"url", "method", "headers", "expiresAt"} instead of the URL alone
                       (with -, one object per line, with "line" and "target")
   --explain           print the canonical request, string to sign and credential scope to stderr
@@ -162,6 +168,10 @@ const VOCABULARY: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bcontentType\b/g, '--content-type'],
   [/ \(see HEADER_POLICY\)/g, ''],
   [/^service must/, '--service must'],
+  [
+    /^regionSet must be a non-empty array of distinct region names or '\*', such as .*$/,
+    '--region-set must list distinct region names or *, separated by commas, such as us-east-1,eu-west-1',
+  ],
 ];
 const inCliWords = (message: string) =>
   VOCABULARY.reduce((text, [pattern, words]) => text.replace(pattern, words), message);
@@ -179,6 +189,8 @@ const OPTIONS = {
   profile: { type: 'string' },
   date: { type: 'string' },
   'clamp-to-credentials': { type: 'boolean' },
+  sigv4a: { type: 'boolean' },
+  'region-set': { type: 'string' },
   json: { type: 'boolean' },
   explain: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -384,7 +396,14 @@ type Target =
 
 /** Reads a target and checks the flags that depend on its kind: command-line mistakes only. */
 function readTarget(target: string, flags: Flags): Target {
+  if (flags['region-set'] !== undefined && !flags.sigv4a) usage('--region-set applies with --sigv4a');
+  if (flags.sigv4a && flags.region !== undefined) {
+    usage('--region does not apply with --sigv4a, which signs for --region-set instead');
+  }
   const s3 = /^s3:\/\/([^/]*)(?:\/(.*))?$/s.exec(target);
+  if (s3 !== null && flags.sigv4a) {
+    usage('--sigv4a takes an https:// URL, such as https://ALIAS.mrap.accesspoint.s3-global.amazonaws.com/KEY');
+  }
   if (s3 === null) {
     if (!/^https?:\/\//i.test(target)) {
       usage(`the target must be s3://BUCKET/KEY or an http(s):// URL (got ${JSON.stringify(target)})`);
@@ -406,8 +425,8 @@ function readTarget(target: string, flags: Flags): Target {
   return { kind: 's3', bucket, key, method: httpMethod };
 }
 
-/** Signs the request one target describes. */
-function presignTarget(target: Target, context: Context): PresignResult {
+/** Signs the request one target describes (SigV4a's signature comes from an asynchronous ECDSA). */
+function presignTarget(target: Target, context: Context): PresignResult | Promise<PresignResult> {
   const { flags } = context;
   const signing = {
     credentials: context.credentials.credentials,
@@ -424,6 +443,10 @@ function presignTarget(target: Target, context: Context): PresignResult {
       usage(`--service ${flags.service} contradicts the host ${host}, which signs as ${named}`);
     }
     const service = flags.service ?? named ?? usage(`${host} names no service: pass --service (such as execute-api)`);
+    if (flags.sigv4a) {
+      const regionSet = (flags['region-set'] ?? '*').split(',');
+      return presignV4aDetailed({ ...signing, method: target.method, url: target.url, regionSet, service });
+    }
     const region = regionFor(host, `the host ${host}`, context);
     return presignDetailed({ ...signing, method: target.method, url: target.url, region, service });
   }
@@ -578,7 +601,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
 
   if (single !== undefined) {
     try {
-      print(presignTarget(single, context));
+      print(await presignTarget(single, context));
       return 0;
     } catch (error) {
       return fail(error);
@@ -591,7 +614,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     try {
       if (target instanceof Error) throw new UsageError(target.message);
       if (target.trim() === '') continue;
-      print(presignTarget(readTarget(target, context.flags), context), { line, target });
+      print(await presignTarget(readTarget(target, context.flags), context), { line, target });
     } catch (error) {
       const code = fail(error, `line ${line}: `);
       // Bad credentials fail every line alike: stop at the first.
