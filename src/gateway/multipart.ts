@@ -166,11 +166,14 @@ interface PartHeaders {
   readonly contentType: string | undefined;
 }
 
-/** A `name="value"` parameter of Content-Disposition: quoted (browsers escape `"` as %22) or a token. */
+/**
+ * A `name="value"` parameter of Content-Disposition: quoted, or a token. Browsers write a quoted
+ * value with `"` as `%22` and line breaks as `%0D%0A`, and no backslash escapes, so a `\` is a
+ * character of the name (a Windows path, as old browsers send it).
+ */
 function parameter(disposition: string, name: string): string | undefined {
-  const match = new RegExp(`;\\s*${name}\\s*=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|([^\\s;"]+))`, 'i').exec(disposition);
-  if (match === null) return undefined;
-  return match[1] !== undefined ? match[1].replace(/\\(.)/g, '$1') : match[2];
+  const match = new RegExp(`;\\s*${name}\\s*=\\s*(?:"([^"]*)"|([^\\s;"]+))`, 'i').exec(disposition);
+  return match === null ? undefined : (match[1] ?? match[2]);
 }
 
 function readPartHeaders(bytes: Uint8Array): PartHeaders {

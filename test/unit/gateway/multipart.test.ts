@@ -69,6 +69,9 @@ describe('readUploadForm', () => {
       ['x-amz-meta-note', 'héllo "quoted"\r\nline'],
     ]);
     expect(form.file.filename).toBe('ca%22t.png'); // browsers and undici escape quotes in file names
+    const windows = await encode(formOf([], file, 'C:\\Users\\me\\cat.png'));
+    const read = await readUploadForm(chunked(windows.bytes), windows.contentType);
+    expect(read.ok && read.file.filename).toBe('C:\\Users\\me\\cat.png'); // a backslash is no escape
     expect(form.file.contentType).toBe('image/png');
     expect(await drain(form.file.content)).toEqual(file);
   });
