@@ -137,7 +137,7 @@ export class BodyCheck {
    * body crosses the limit, and at its end when a pinned digest does not match. The chunk that
    * crosses the limit is never passed on.
    */
-  async *read(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array, void, undefined> {
+  async *read(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<Uint8Array, void, undefined> {
     const digests = this.pins.map((pin) => bodyDigest(pin.algorithm, this.hashes));
     let size = 0;
     for await (const chunk of source) {

@@ -1,6 +1,6 @@
 /**
- * The gateway on Node: a `node:http` server around {@link createGateway}, storing objects in a
- * local directory.
+ * The gateway on Node: a `node:http` server around the gateway's handler (`handler.ts`), through a
+ * thin adapter from Node's own request and response, storing objects in a local directory.
  *
  * Keys map to files safely, whatever they hold (`..`, `/`, `%2F..`, NUL, absolute paths): each
  * key becomes ONE file name made of `k` and the hex of its UTF-8 bytes (`k` + SHA-256 hex after
@@ -23,23 +23,27 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { close as closeFd, constants, open as openFd, read as readFd } from 'node:fs';
 import { mkdir, open, realpath, rename, rm, type FileHandle } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { SigV4Error } from '../core/errors.js';
 import { nodeBackend } from '../core/hash-node.js';
 import { parseIp } from './cidr.js';
 import {
-  createGateway,
-  errorResponse,
+  createHandler,
+  refusalResponse,
   type GatewayConfig,
-  type GatewayHandler,
+  type GatewayCore,
+  type GatewayResponse,
   type GatewayStorage,
   type StoredObject,
-} from './gateway.js';
+} from './handler.js';
 import type { DigestFactory } from './digests.js';
 import { hostList } from '../core/url.js';
 import { decodeObjectHeader, encodeObjectHeader } from './object-file.js';
@@ -248,68 +252,101 @@ export async function directoryStorage(directory: string): Promise<GatewayStorag
  */
 export const nodeDigests: DigestFactory = (algorithm) => createHash(algorithm);
 
-/** Turns a Node request into a fetch `Request`; undefined when it has no usable target. */
-function toRequest(incoming: IncomingMessage): Request | undefined {
-  const host = incoming.headers.host;
-  const target = incoming.url ?? '';
-  if (host === undefined || !target.startsWith('/')) return undefined;
-  const headers = new Headers();
-  for (const [name, values] of Object.entries(incoming.headersDistinct))
-    for (const value of values ?? []) headers.append(name, value);
-  const method = incoming.method ?? 'GET';
-  const hasBody = method !== 'GET' && method !== 'HEAD';
-  return new Request(`http://${host}${target}`, {
-    method,
-    headers,
-    body: hasBody ? (Readable.toWeb(incoming) as ReadableStream<Uint8Array>) : null,
-    // Node's fetch needs this to stream a request body.
-    ...({ duplex: 'half' } as RequestInit),
+/**
+ * Node's parsed headers as the handler reads them. Node joins most repeated headers with ", "
+ * (as fetch does) and keeps only the first of those that may appear once (content-type, host…),
+ * so a value the signature is checked with is the value the gateway then uses.
+ */
+class NodeHeaders implements Pick<Headers, 'get' | 'forEach'> {
+  constructor(private readonly headers: IncomingHttpHeaders) {}
+
+  get(name: string): string | null {
+    const value = this.headers[name.toLowerCase()];
+    return value === undefined ? null : typeof value === 'string' ? value : value.join(', ');
+  }
+
+  forEach(callback: (value: string, name: string, parent: Headers) => void): void {
+    for (const name in this.headers) callback(this.get(name)!, name, this as unknown as Headers);
+  }
+}
+
+/** Resolves once `outgoing` can take more, or is gone. */
+function drained(outgoing: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      outgoing.off('drain', done);
+      outgoing.off('close', done);
+      resolve();
+    };
+    outgoing.on('drain', done);
+    outgoing.on('close', done);
   });
 }
 
-/** Writes a fetch `Response` to a Node response. */
-async function send(response: Response, incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {
+/**
+ * Streams a chunked body with backpressure. A client that leaves early ends the stream, and the
+ * body is released (its file closed); a body that fails midway destroys the connection, since
+ * its content-length was promised.
+ */
+async function stream(body: AsyncIterable<Uint8Array>, outgoing: ServerResponse): Promise<void> {
+  const chunks = body[Symbol.asyncIterator]();
+  let finished = false;
+  try {
+    while (!outgoing.destroyed) {
+      const next = await chunks.next();
+      if (next.done === true) {
+        finished = true;
+        break;
+      }
+      if (!outgoing.write(next.value)) await drained(outgoing);
+    }
+  } finally {
+    if (!finished) await chunks.return?.();
+  }
+  if (finished) outgoing.end();
+  else outgoing.destroy();
+}
+
+/** Writes the handler's answer to a Node response. */
+async function send(response: GatewayResponse, incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {
   // An answer before the whole body arrived (a refused upload) closes the connection, rather
   // than reading and discarding what may be gigabytes still on their way.
   if (!incoming.complete) outgoing.shouldKeepAlive = false;
-  outgoing.writeHead(response.status, Object.fromEntries(response.headers));
-  if (response.body === null) {
-    outgoing.end();
-    return;
-  }
-  await pipeline(Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>), outgoing);
+  outgoing.writeHead(response.status, response.headers);
+  const { body } = response;
+  if (body === null) outgoing.end();
+  else if (body instanceof Uint8Array) outgoing.end(body);
+  else await stream(body, outgoing);
 }
 
 /**
- * A `node:http` request listener that serves through `handler`. A request Node cannot turn into
- * a fetch `Request` (no Host header, an absolute-form target) gets `InvalidURI`.
+ * A `node:http` request listener that serves through the gateway's handler: the Node adapter,
+ * which hands the handler Node's own parsed request (no fetch `Request`, `Headers` or web
+ * streams). A request without a Host header or with an absolute-form target gets `InvalidURI`.
  *
  * @example
  * ```ts
- * createServer(nodeListener(createGateway(config))).listen(8080);
+ * createServer(nodeListener(createHandler(config))).listen(8080);
  * ```
  */
-export function nodeListener(handler: GatewayHandler): (incoming: IncomingMessage, outgoing: ServerResponse) => void {
+export function nodeListener(handle: GatewayCore): (incoming: IncomingMessage, outgoing: ServerResponse) => void {
   return (incoming, outgoing) => {
-    const respond = async () => {
-      let request: Request | undefined;
-      try {
-        request = toRequest(incoming);
-      } catch {
-        request = undefined;
-      }
-      const response =
-        request === undefined
-          ? errorResponse(
-              'InvalidURI',
-              'the request needs a Host header and an origin-form target',
-              '/',
-              incoming.method,
-            )
-          : await handler(request, incoming.socket.remoteAddress);
-      await send(response, incoming, outgoing);
-    };
-    respond().catch(() => outgoing.destroy());
+    const { host } = incoming.headers;
+    const target = incoming.url ?? '';
+    const method = incoming.method ?? 'GET';
+    const answer =
+      host === undefined || target.charCodeAt(0) !== 0x2f
+        ? Promise.resolve(
+            refusalResponse('InvalidURI', 'the request needs a Host header and an origin-form target', '/', method),
+          )
+        : handle({
+            method,
+            url: 'http://' + host + target,
+            headers: new NodeHeaders(incoming.headers),
+            body: method === 'GET' || method === 'HEAD' ? null : (incoming as AsyncIterable<Uint8Array>),
+            clientIp: incoming.socket.remoteAddress,
+          });
+    answer.then((response) => send(response, incoming, outgoing)).catch(() => outgoing.destroy());
   };
 }
 
@@ -370,8 +407,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const origin = `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   // By default the gateway answers to the address it listens on, and to the name it was given.
   const bound = hosts ?? [origin, `${host.includes(':') ? `[${host}]` : host}:${address.port}`];
-  const handler = createGateway({ backend: nodeBackend, digests: nodeDigests, ...config, hosts: bound, storage });
-  server.on('request', nodeListener(handler));
+  const handle = createHandler({ backend: nodeBackend, digests: nodeDigests, ...config, hosts: bound, storage });
+  server.on('request', nodeListener(handle));
   return {
     url: `http://${origin}`,
     server,
