@@ -3,13 +3,14 @@
  * S3-style XML errors, keys that try to escape the directory, planted symlinks, and the
  * source-IP allow-list.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { directoryStorage, keyFileName, startGateway, type RunningGateway } from '../../../src/gateway/node.js';
-import { chunks, text } from '../../support/gateway-http.js';
+import { chunks, rawRequest, text } from '../../support/gateway-http.js';
 import { secretFor, sign, SIGNED_AT } from '../../support/verify-fixtures.js';
 
 let sandbox: string;
@@ -27,18 +28,8 @@ afterAll(async () => {
 });
 
 /** Sends a request with its target written verbatim (fetch would resolve dot segments). */
-function raw(method: string, target: string, headers: Record<string, string> = {}, body?: string) {
-  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
-    const url = new URL(gateway.url);
-    const outgoing = httpRequest({ host: url.hostname, port: url.port, method, path: target, headers }, (incoming) => {
-      let text = '';
-      incoming.setEncoding('utf8').on('data', (chunk) => (text += chunk));
-      incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body: text }));
-    });
-    outgoing.on('error', reject);
-    outgoing.end(body);
-  });
-}
+const raw = (method: string, target: string, headers: Record<string, string> = {}, body?: string | Uint8Array) =>
+  rawRequest(gateway.url, method, target, headers, body);
 
 const presigned = (method: string, path: string, headers: Record<string, string> = {}) => {
   const signed = sign({ method, url: gateway.url + path, headers });
@@ -107,6 +98,46 @@ describe('serving through presigned URLs', () => {
   test('a message in an error is XML-escaped', async () => {
     const bad = await raw('GET', '/k?X-Amz-Algorithm=%3Cscript%3E');
     expect(bad.body).not.toContain('<script>');
+  });
+});
+
+describe('streaming', () => {
+  const openDescriptors = async () => (await readdir('/proc/self/fd')).length;
+  const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+  test('objects of every size around the read boundaries come back whole, with the right length', async () => {
+    // One read takes 65 KiB of header and body; later reads take 256 KiB; uploads are written 256 KiB at a time.
+    for (const size of [0, 1, 66_500, 66_600, 65 * 1024 + 256 * 1024, 3 * 1024 * 1024 + 7]) {
+      const bytes = randomBytes(size);
+      const { target, headers } = presigned('PUT', `/sized/${size}`, { 'content-type': 'application/x-test' });
+      expect((await raw('PUT', target, headers, bytes)).status).toBe(200);
+      const got = await fetch(sign({ url: `${gateway.url}/sized/${size}` }).url);
+      expect(got.headers.get('content-length')).toBe(String(size));
+      expect(sha256(new Uint8Array(await got.arrayBuffer()))).toBe(sha256(bytes));
+    }
+  });
+
+  test('every descriptor is released: after HEADs, and when a client leaves a download early', async () => {
+    const bytes = randomBytes(4 * 1024 * 1024);
+    const { target, headers } = presigned('PUT', '/left-early', { 'content-type': 'application/x-test' });
+    expect((await raw('PUT', target, headers, bytes)).status).toBe(200);
+    const before = await openDescriptors();
+    for (let i = 0; i < 20; i++) expect((await get('/left-early', 'HEAD')).status).toBe(200);
+    for (let i = 0; i < 5; i++) {
+      // Read the first chunk, then hang up.
+      await new Promise<void>((resolve, reject) => {
+        const url = new URL(gateway.url);
+        const outgoing = httpRequest(
+          { host: url.hostname, port: url.port, path: presigned('GET', '/left-early').target, agent: false },
+          (incoming) => incoming.once('data', () => (outgoing.destroy(), resolve())),
+        );
+        outgoing.on('error', reject).end();
+      });
+    }
+    // The server notices the closed sockets on its next turns.
+    for (let wait = 0; wait < 50 && (await openDescriptors()) > before; wait++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(await openDescriptors()).toBeLessThanOrEqual(before);
   });
 });
 
