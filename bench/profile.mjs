@@ -92,5 +92,8 @@ async function main() {
   console.log(`\nraw profile: ${relative(root, join(dir, file))}`);
 }
 
-if (process.argv[2] === '--child') await loop(process.argv[3], process.argv[4], Number(process.argv[5]));
-else await main();
+// Only as a script: bench/gateway-profile.mjs imports summarise from here.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (process.argv[2] === '--child') await loop(process.argv[3], process.argv[4], Number(process.argv[5]));
+  else await main();
+}
