@@ -256,6 +256,10 @@ export function checkPostSize(
   return undefined;
 }
 
+const MAX_KEY_BYTES = 1024;
+const encoder = new TextEncoder();
+const utf8Length = (text: string) => encoder.encode(text).length;
+
 const STATUSES: readonly (200 | 201 | 204)[] = [200, 201, 204];
 
 /** Checks the decoded policy against the form, as S3 does once the signature holds. */
@@ -268,6 +272,10 @@ function checkPolicy(
 ) {
   if (nowSecond >= policy.expiration) policyRefusal('Policy expired.');
   const key = expandFilename(fields.get('key')!, upload.filename);
+  // ${filename} may leave nothing (no file chosen), or push the key past S3's 1024 bytes.
+  if (key === '') badArgument('User key must have a length greater than 0.');
+  if (utf8Length(key) > MAX_KEY_BYTES)
+    badArgument(`Your key is too long: S3 keys are at most ${MAX_KEY_BYTES} UTF-8 bytes.`);
   const covered = new Set<string>();
   let range: [number, number] | undefined;
   for (const condition of policy.conditions) {

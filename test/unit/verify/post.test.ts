@@ -93,6 +93,20 @@ describe('accepted forms', () => {
     });
   });
 
+  test('${filename} that leaves no key, or one over 1024 bytes, is refused', async () => {
+    const post = presignPost({ ...base, key: undefined, keyPrefix: '' });
+    expect(await verify({ fields: post.fields, filename: '' })).toMatchObject({
+      code: 'InvalidArgument',
+      message: expect.stringContaining('length greater than 0'),
+    });
+    expect(await verify({ fields: post.fields })).toMatchObject({ code: 'InvalidArgument' });
+    expect(await verify({ fields: post.fields, filename: 'é'.repeat(512) })).toMatchObject({ ok: true });
+    expect(await verify({ fields: post.fields, filename: 'é'.repeat(512) + 'x' })).toMatchObject({
+      code: 'InvalidArgument',
+      message: expect.stringContaining('too long'),
+    });
+  });
+
   test('starts-with on Content-Type reads a comma-separated list: every item must match', async () => {
     const post = presignPost({ ...base, contentType: { startsWith: 'image/' } });
     const withType = (type: string) => verify({ fields: { ...post.fields, 'Content-Type': type } });
