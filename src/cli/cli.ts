@@ -134,6 +134,7 @@ const LIBRARY_ERRORS: Record<SigV4ErrorCode, 'usage' | 'setup'> = {
   INVALID_HEADER_VALUE: 'usage',
   INVALID_CREDENTIALS: 'setup',
   INVALID_REGION: 'usage',
+  REGION_MISMATCH: 'usage',
   INVALID_SERVICE: 'usage',
   INVALID_DATE: 'usage',
   INVALID_EXPIRES_IN: 'usage',

@@ -65,41 +65,30 @@ export class Memo<Inputs extends readonly unknown[], Value> {
  * @example
  * ```ts
  * const keys = new BoundedCache<Uint8Array>(256);
- * keys.get(`${date}/${region}/${service}/${secretDigest}`, () => deriveSigningKey(...));
+ * keys.remember(`${date}/${region}/${service}/${secretDigest}`, () => deriveSigningKey(...));
  * ```
  */
-export class BoundedCache<Value> {
-  // Insertion-ordered, so the first entry is the oldest: evicting it keeps the Map bounded (FIFO).
-  readonly #entries = new Map<string, Value>();
-
+export class BoundedCache<Value> extends Map<string, Value> {
   constructor(readonly maxEntries: number) {
+    super();
     everyMemo.add(this);
   }
 
   /** The cached value of `key`, or `compute()`, then cached (evicting the oldest entry when full). */
-  get(key: string, compute: () => Value): Value {
-    let value = this.#entries.get(key);
+  remember(key: string, compute: () => Value): Value {
+    let value = this.get(key);
     if (value === undefined) {
       value = compute();
-      if (this.#entries.size >= this.maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
-      this.#entries.set(key, value);
+      // A Map iterates in insertion order: its first key is the oldest (FIFO).
+      if (this.size >= this.maxEntries) this.delete(this.keys().next().value!);
+      this.set(key, value);
     }
     return value;
   }
 
-  /** The keys cached, oldest first (for inspection: the tests check that no secret is among them). */
-  keys(): IterableIterator<string> {
-    return this.#entries.keys();
-  }
-
-  /** How many values are cached. */
-  get size(): number {
-    return this.#entries.size;
-  }
-
   /** Drops every value. */
   forget(): void {
-    this.#entries.clear();
+    this.clear();
   }
 }
 

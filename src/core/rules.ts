@@ -131,44 +131,46 @@ export interface Credentials {
   readonly expiration?: Date | undefined;
 }
 
-/** Checks credentials (`INVALID_CREDENTIALS`); messages name the field, never its value. */
+/** Where a credential has a stray character, in words, or `undefined`: pasted keys often carry a newline. */
+function strayCharacter(value: string): string | undefined {
+  if (/^\s/.test(value)) return 'whitespace at its start';
+  if (/\s$/.test(value)) return 'whitespace at its end';
+  const control = value.search(/[\u0000-\u001f\u007f]/);
+  return control < 0 ? undefined : `a control character at position ${control}`;
+}
+
+/**
+ * Checks credentials (`INVALID_CREDENTIALS`): strings, non-empty, without whitespace at either end
+ * or control characters. Messages say which field and where, never its value.
+ */
 export function checkCredentials(credentials: unknown): Credentials {
   const c = (typeof credentials === 'object' && credentials !== null ? credentials : {}) as Credentials;
-  const bad = (field: string, should: string) => fail('INVALID_CREDENTIALS', `credentials.${field} must be ${should}`);
-  for (const field of ['accessKeyId', 'secretAccessKey'] as const) {
-    if (typeof c[field] !== 'string' || c[field] === '') bad(field, 'a non-empty string');
+  const bad = (field: string, should: string) => fail('INVALID_CREDENTIALS', `credentials.${field} ${should}`);
+  for (const field of ['accessKeyId', 'secretAccessKey', 'sessionToken'] as const) {
+    const value = c[field];
+    if (value === undefined && field === 'sessionToken') continue;
+    if (typeof value !== 'string' || (value === '' && field !== 'sessionToken'))
+      bad(field, 'must be a non-empty string');
+    const stray = strayCharacter(value!);
+    if (stray !== undefined) bad(field, `has ${stray}`);
   }
-  if (c.sessionToken !== undefined && typeof c.sessionToken !== 'string') bad('sessionToken', 'a string');
-  if (c.expiration !== undefined && !isValidDate(c.expiration)) bad('expiration', 'a valid Date');
+  if (c.expiration !== undefined && !isValidDate(c.expiration)) bad('expiration', 'must be a valid Date');
   return c;
 }
 
-/** Edit distance between two short names (case-insensitive), for "did you mean" hints. */
-function distance(a: string, b: string): number {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  let row = Array.from({ length: y.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= x.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= y.length; j++) {
-      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
-    }
-    row = next;
-  }
-  return row[y.length]!;
-}
-
-/** The known name closest to `name`: same letters in another case, a shared stem, or a small edit. */
+/**
+ * The known name a mistyped one most likely meant: the same name in another case, one that holds
+ * the other (`expires` → `expiresIn`, `service` → `services`), or one with the same first five letters.
+ */
 function nearest(name: string, known: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestScore = Infinity;
+  const lower = name.toLowerCase();
   for (const candidate of known) {
-    let stem = 0;
-    while (stem < name.length && name[stem]!.toLowerCase() === candidate[stem]?.toLowerCase()) stem++;
-    const score = stem >= 4 ? 0.5 : distance(name, candidate);
-    if (score < bestScore) [best, bestScore] = [candidate, score];
+    const other = candidate.toLowerCase();
+    if (other.includes(lower) || lower.includes(other) || (lower.length > 3 && other.startsWith(lower.slice(0, 5)))) {
+      return candidate;
+    }
   }
-  return bestScore <= Math.max(2, name.length / 3) ? best : undefined;
+  return undefined;
 }
 
 /**
@@ -178,9 +180,12 @@ function nearest(name: string, known: Iterable<string>): string | undefined {
  */
 export function unknownOption(options: object, known: ReadonlySet<string>, what = 'option'): string | undefined {
   for (const name in options) {
-    if (known.has(name) || !Object.hasOwn(options, name)) continue;
+    // An unknown name set to undefined changes nothing: spreads of optional values stay allowed.
+    if (known.has(name) || !Object.hasOwn(options, name) || (options as Record<string, unknown>)[name] === undefined)
+      continue;
     const hint = nearest(name, known);
-    return `unknown ${what} "${printable(name, 40)}"` + (hint === undefined ? '' : `: did you mean "${hint}"?`);
+    // JSON.stringify escapes control characters: the name cannot forge a line in a log.
+    return `unknown ${what} ${JSON.stringify(name)}` + (hint === undefined ? '' : `: did you mean "${hint}"?`);
   }
   return undefined;
 }

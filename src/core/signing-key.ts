@@ -77,7 +77,7 @@ export function signingKey(
   if (backendId === undefined) backendIds.set(backend, (backendId = backendsSeen++));
   // '/' cannot occur in a date stamp, region or service, so the fields cannot run together.
   const id = backendId + '/' + dateStamp + '/' + region + '/' + service + '/' + backend.sha256Hex(secretAccessKey);
-  return signingKeyCache.get(id, () =>
+  return signingKeyCache.remember(id, () =>
     backend.prepareKey(deriveSigningKey(backend, secretAccessKey, dateStamp, region, service)),
   );
 }

@@ -35,7 +35,7 @@ const imported = new BoundedCache<Entry>(V4A_KEY_CACHE_SIZE);
 
 /** The entry for `id` in `cache`, emptied if its keys came from another backend. */
 function entry(cache: BoundedCache<Entry>, id: string, ecdsa: EcdsaBackend): Entry {
-  const found = cache.get(id, () => ({ ecdsa }));
+  const found = cache.remember(id, () => ({ ecdsa }));
   if (found.ecdsa !== ecdsa) {
     found.ecdsa = ecdsa;
     found.privateKey = found.publicKey = found.verifyingKey = undefined;

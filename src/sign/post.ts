@@ -41,6 +41,7 @@ import {
 } from '../core/post-policy.js';
 import {
   ALGORITHM,
+  checkFlag,
   checkOptionNames,
   credentialScope,
   dateStamp,
@@ -59,6 +60,8 @@ export interface PresignPostOptions extends S3Location, Pick<PresignOptions, 'cr
   readonly key?: string | undefined;
   /** Any key that starts with this; the `key` field becomes `keyPrefix + '${filename}'`. */
   readonly keyPrefix?: string | undefined;
+  /** A key (or prefix) that starts with `/` is refused with `INVALID_KEY` unless this is true, as in the S3 helpers. */
+  readonly allowLeadingSlash?: boolean | undefined;
   /** Seconds the policy stays valid: an integer in 1..604800. Default 900. */
   readonly expiresIn?: number | undefined;
   /** The signing instant (`x-amz-date`); the policy expires `expiresIn` seconds after it. Default now. */
@@ -108,6 +111,7 @@ const OPTION_NAMES: ReadonlySet<string> = new Set([
   'credentialExpiry',
   'key',
   'keyPrefix',
+  'allowLeadingSlash',
   'expiresIn',
   'signingDate',
   'contentLengthRange',
@@ -166,13 +170,14 @@ function refuseR2(location: S3Location): void {
 /** The key field and its condition. */
 function keyField(options: PresignPostOptions): { key: string; condition: PostCondition } {
   const { key, keyPrefix } = options;
+  const slash = checkFlag('allowLeadingSlash', options.allowLeadingSlash, false);
   if ((key === undefined) === (keyPrefix === undefined)) fail('INVALID_OPTION', 'give either key or keyPrefix');
   if (keyPrefix !== undefined) {
     if (typeof keyPrefix !== 'string') fail('INVALID_KEY', 'keyPrefix must be a string');
-    if (keyPrefix !== '') checkObjectKey(fieldValue('key', keyPrefix));
+    if (keyPrefix !== '') checkObjectKey(fieldValue('key', keyPrefix), slash);
     return { key: keyPrefix + FILENAME_VARIABLE, condition: ['starts-with', '$key', keyPrefix] };
   }
-  checkObjectKey(key);
+  checkObjectKey(key, slash);
   fieldValue('key', key);
   const variable = key!.indexOf(FILENAME_VARIABLE);
   if (variable < 0) return { key: key!, condition: { key: key! } };

@@ -37,6 +37,7 @@ import {
   checkExpiresIn,
   checkFlag,
   checkOneOf,
+  checkOptionNames,
   checkRegion,
   checkService,
   credentialScope,
@@ -46,6 +47,7 @@ import {
   formatAmzDate,
   isHeaderValueItem,
   isPayloadHash,
+  isRegion,
   readHeaders as readHeaderEntries,
   RESERVED_PARAMETER,
   serviceDefaults,
@@ -55,7 +57,8 @@ import {
   type ServiceDefaults,
 } from '../core/rules.js';
 import { signCanonicalRequest, signingKey, type SignedParts } from '../core/signing-key.js';
-import { splitUrl } from '../core/url.js';
+import { parseAwsHost, type AwsHost } from '../core/endpoints.js';
+import { splitUrl, type UrlParts } from '../core/url.js';
 
 export type { Credentials, HeaderValue, HeadersInit } from '../core/rules.js';
 
@@ -65,13 +68,21 @@ export interface PresignOptions {
   readonly method: string;
   /**
    * The request URL. A string is read verbatim, with the path as it goes on the wire
-   * (percent-encoded); dot segments are kept. A `URL` object has already resolved them.
+   * (percent-encoded); dot segments are kept, and `+` in the query is a plus. A `URL` object
+   * means what its `searchParams` say (`+` is a space there) and has already resolved dot segments.
    */
   readonly url: string | URL;
-  /** Signing region, such as `us-east-1` or `auto` (R2). */
-  readonly region: string;
-  /** Signing name of the service, such as `s3`, `execute-api` or `rds-db`. */
-  readonly service: string;
+  /**
+   * Signing region, such as `us-east-1` or `auto` (R2). Default: the region an AWS host names
+   * (`bucket.s3.eu-west-1.amazonaws.com` is `eu-west-1`); a region that contradicts the host is
+   * refused with `REGION_MISMATCH`. Required for other hosts.
+   */
+  readonly region?: string | undefined;
+  /**
+   * Signing name of the service, such as `s3`, `execute-api` or `rds-db`. Default: the service an
+   * AWS host names without doubt (`s3`, `execute-api`, `lambda`…). Required for other hosts.
+   */
+  readonly service?: string | undefined;
   readonly credentials: Credentials;
   /** Seconds the URL stays valid: an integer in 1..604800. Default 900. */
   readonly expiresIn?: number | undefined;
@@ -97,7 +108,32 @@ export interface PresignOptions {
   readonly credentialExpiry?: 'reject' | 'clamp' | undefined;
   /** SHA-256/HMAC implementation. Default: node:crypto in Node, pure JS elsewhere. */
   readonly backend?: HashBackend | undefined;
+  /**
+   * Read the region (and service) an AWS host names: default them from it, and refuse an explicit
+   * region that contradicts it. Default true; `false` leaves the host alone, and region and
+   * service are then required (for test vectors that sign an AWS host for another region).
+   */
+  readonly regionFromHost?: boolean | undefined;
 }
+
+/** Every option name of {@link PresignOptions}, for the run-time check of unknown names. */
+const OPTION_NAMES: ReadonlySet<string> = new Set<keyof PresignOptions>([
+  'method',
+  'url',
+  'region',
+  'service',
+  'credentials',
+  'expiresIn',
+  'signingDate',
+  'headers',
+  'payloadHash',
+  'uriEscapePath',
+  'normalizePath',
+  'sessionTokenMode',
+  'credentialExpiry',
+  'backend',
+  'regionFromHost',
+]);
 
 /** The options that describe the request itself, which SigV4 and SigV4a read alike. */
 export type RequestOptions = Pick<
@@ -291,7 +327,7 @@ function buildContext(options: PresignOptions, backend: HashBackend, date: Date)
 }
 
 /** The context for these options: the last one when every input is the same, else a new one. */
-function contextFor(options: PresignOptions): RequestContext {
+function contextFor(options: PresignOptions, region: unknown, service: unknown): RequestContext {
   const { credentials: c, signingDate = new Date() } = options;
   const inputs: ContextInputs = [
     options.backend ?? defaultBackend(),
@@ -300,14 +336,16 @@ function contextFor(options: PresignOptions): RequestContext {
     c?.sessionToken,
     c?.expiration,
     c?.expiration?.valueOf?.(),
-    options.region,
-    options.service,
+    region,
+    service,
     options.expiresIn,
     signingDate instanceof Date ? Math.floor(signingDate.getTime() / 1000) : NaN,
     options.credentialExpiry,
     options.sessionTokenMode,
   ];
-  return contexts.get(inputs, ([backend]) => buildContext(options, backend, signingDate));
+  return contexts.get(inputs, ([backend]) =>
+    buildContext({ ...options, region, service } as PresignOptions, backend, signingDate),
+  );
 }
 
 /**
@@ -325,13 +363,49 @@ function contextFor(options: PresignOptions): RequestContext {
  */
 export function presignDetailed(options: PresignOptions): PresignResult {
   check(options, typeof options === 'object' && options !== null, 'INVALID_OPTION', 'options must be an object');
-  return presignInContext(options, contextFor(options));
+  checkOptionNames(options, OPTION_NAMES);
+  const url = requestUrl(options.url);
+  const { region, service } = checkFlag('regionFromHost', options.regionFromHost, true)
+    ? scopeOfHost(url.host, options.region, options.service)
+    : options;
+  return presignInContext(options, contextFor(options, region, service), url);
+}
+
+/** What the last host read names: a server signing in a loop signs for the same host again and again. */
+const hostScopes = new Memo<[host: string], AwsHost | undefined>();
+
+/** The region and service to sign for: the options', checked against what an AWS host names, or that. */
+function scopeOfHost(host: string, region: unknown, service: unknown): { region: unknown; service: unknown } {
+  if (region !== undefined && service !== undefined && !isRegion(region)) return { region, service };
+  const named = hostScopes.get([host], () => parseAwsHost(host));
+  if (region === undefined)
+    region = named?.region ?? fail('INVALID_REGION', `region is required: ${host} names no AWS region`);
+  else if (named !== undefined && region !== named.region) {
+    fail('REGION_MISMATCH', `region ${region} contradicts the host ${host}, which is in ${named.region}`);
+  }
+  if (service === undefined) {
+    service =
+      named?.service ?? fail('INVALID_SERVICE', `service is required: ${host} does not name its signing service`);
+  }
+  return { region, service };
+}
+
+/**
+ * The parts of a URL to sign. A string is read verbatim; a `URL` object means what its
+ * `searchParams` say, so its query is written from them (`+` there is a space, `%20` here).
+ */
+export function requestUrl(url: string | URL): UrlParts {
+  if (!(url instanceof URL) || url.username || url.password || url.hash) return splitUrl(url);
+  let query = '';
+  url.searchParams.forEach((value, name) => {
+    query += (query && '&') + uriEncode(name, false) + '=' + uriEncode(value, false);
+  });
+  return splitUrl(url.origin + url.pathname + (query && '?' + query));
 }
 
 /** The request-dependent part of a presign, SigV4's or SigV4a's: canonicalise, sign, assemble. */
-export function presignInContext(options: RequestOptions, context: RequestContext): PresignResult {
+export function presignInContext(options: RequestOptions, context: RequestContext, url: UrlParts): PresignResult {
   const method = httpMethod(options.method);
-  const url = splitUrl(options.url);
   const rules: PathRules = {
     uriEscapePath: checkFlag('uriEscapePath', options.uriEscapePath, context.defaults.uriEscapePath),
     normalizePath: checkFlag('normalizePath', options.normalizePath, context.defaults.normalizePath),

@@ -25,7 +25,14 @@
  */
 import { uriEncode } from '../core/encoding.js';
 import { SigV4Error } from '../core/errors.js';
-import { checkRegion, type HeaderValue } from '../core/rules.js';
+import {
+  checkFlag,
+  checkOptionNames,
+  checkRegion,
+  readHeaders,
+  type HeadersInit,
+  type HeaderValue,
+} from '../core/rules.js';
 import { presignDetailed, type PresignOptions, type PresignResult } from './presign.js';
 import { splitUrl } from '../core/url.js';
 
@@ -57,13 +64,18 @@ export type S3SigningOptions = Pick<
    * More headers to sign (such as `cache-control` or SSE-C headers). Each is signed as a header
    * and must be sent with the request; none may repeat a header set by a named option.
    */
-  readonly headers?: Readonly<Record<string, HeaderValue>> | undefined;
+  readonly headers?: HeadersInit | undefined;
 };
 
 /** An object in a bucket, with the signing options. */
 export interface S3ObjectOptions extends S3Location, S3SigningOptions {
   /** The object key as a plain string (not percent-encoded): 1 to 1024 UTF-8 bytes. */
   readonly key: string;
+  /**
+   * A key that starts with `/` is refused with `INVALID_KEY` unless this is true: `/photo.jpg` is
+   * a different key from `photo.jpg`, and almost always a mistake.
+   */
+  readonly allowLeadingSlash?: boolean | undefined;
 }
 
 /** Query parameters of GetObject that set the response's headers. */
@@ -181,13 +193,22 @@ const utf8 = new TextEncoder();
  *
  * @example
  * ```ts
- * checkObjectKey('a/../b'); // 'a/../b'
- * checkObjectKey('');       // throws SigV4Error INVALID_KEY
+ * checkObjectKey('a/../b');           // 'a/../b'
+ * checkObjectKey('');                 // throws SigV4Error INVALID_KEY
+ * checkObjectKey('/photo.jpg');       // throws SigV4Error INVALID_KEY: a leading slash
+ * checkObjectKey('/photo.jpg', true); // '/photo.jpg'
  * ```
  */
-export function checkObjectKey(key: unknown): string {
+export function checkObjectKey(key: unknown, allowLeadingSlash = false): string {
   if (typeof key !== 'string' || key === '')
     throw new SigV4Error('INVALID_KEY', 'the object key must be a non-empty string');
+  if (key.startsWith('/') && !allowLeadingSlash) {
+    throw new SigV4Error(
+      'INVALID_KEY',
+      `the object key ${JSON.stringify(key.slice(0, 40))} starts with "/": S3 keys usually do not, and ` +
+        `"${key.replace(/^\/+/, '').slice(0, 40)}" is another key; pass allowLeadingSlash: true if the slash is meant`,
+    );
+  }
   if (LONE_SURROGATE.test(key))
     throw new SigV4Error('INVALID_KEY', 'the object key holds a lone UTF-16 surrogate, which has no UTF-8 form');
   if (utf8.encode(key).length > MAX_KEY_BYTES) {
@@ -242,7 +263,7 @@ function bucketBase(location: S3Location): string {
 
 /**
  * The unsigned URL of a bucket, or of an object in it when `key` is given. The key is
- * percent-encoded byte for byte, `/` kept.
+ * percent-encoded byte for byte, `/` kept; a key with a leading `/` needs `allowLeadingSlash`.
  *
  * @example
  * ```ts
@@ -252,9 +273,9 @@ function bucketBase(location: S3Location): string {
  * // 'http://127.0.0.1:9000/photos/k'
  * ```
  */
-export function s3Url(location: S3Location, key?: string): string {
+export function s3Url(location: S3Location, key?: string, allowLeadingSlash = false): string {
   const base = bucketBase(location);
-  return key === undefined ? base : `${base}/${uriEncode(checkObjectKey(key), true)}`;
+  return key === undefined ? base : `${base}/${uriEncode(checkObjectKey(key, allowLeadingSlash), true)}`;
 }
 
 type QueryValue = string | undefined;
@@ -273,17 +294,16 @@ function queryString(parameters: ReadonlyArray<readonly [string, QueryValue | nu
 }
 
 /** Adds the caller's extra headers to the named ones, refusing a header set twice. */
-function mergeHeaders(
-  named: Record<string, HeaderValue>,
-  extra: S3SigningOptions['headers'],
-): Record<string, HeaderValue> {
+function mergeHeaders(named: Record<string, HeaderValue>, extra: S3SigningOptions['headers']): HeadersInit {
   if (extra === undefined) return named;
-  if (typeof extra !== 'object' || extra === null) invalidOption('headers must be an object');
-  const merged = { ...named };
-  for (const [name, value] of Object.entries(extra)) {
+  const entries =
+    readHeaders(extra) ??
+    invalidOption('headers must be a plain object, a Headers, a Map or an array of [name, value] pairs');
+  const merged: [string, HeaderValue][] = Object.entries(named);
+  for (const [name, values] of entries) {
     const lower = name.toLowerCase();
-    if (merged[lower] !== undefined) invalidOption(`header ${lower} is set twice: by an option and in headers`);
-    merged[lower] = value;
+    if (named[lower] !== undefined) invalidOption(`header ${lower} is set twice: by an option and in headers`);
+    merged.push([name, values as string[]]);
   }
   return merged;
 }
@@ -294,14 +314,64 @@ interface Operation {
   readonly headers?: Record<string, HeaderValue>;
 }
 
-/** Signs one S3 request for an object; `operation` reads its own options once they are known to be an object. */
+/** The option names every object operation takes: where, who, and which key. */
+const OBJECT_OPTIONS = [
+  'bucket',
+  'region',
+  'endpoint',
+  'forcePathStyle',
+  'dualStack',
+  'accelerate',
+  'credentials',
+  'expiresIn',
+  'signingDate',
+  'sessionTokenMode',
+  'credentialExpiry',
+  'backend',
+  'headers',
+  'key',
+  'allowLeadingSlash',
+] as const;
+const PROPERTY_OPTIONS = [
+  'contentType',
+  'metadata',
+  'serverSideEncryption',
+  'sseKmsKeyId',
+  'tagging',
+  'acl',
+  'storageClass',
+];
+const BODY_OPTIONS = ['contentLength', 'contentMd5', 'checksum'];
+/** The option names of an operation: the object options and its own. */
+const optionNames = (...own: string[]): ReadonlySet<string> => new Set([...OBJECT_OPTIONS, ...own]);
+const GET_OPTIONS = optionNames(
+  'versionId',
+  'responseContentType',
+  'responseContentDisposition',
+  'responseCacheControl',
+  'responseContentLanguage',
+  'responseContentEncoding',
+  'responseExpires',
+);
+const VERSIONED_OPTIONS = optionNames('versionId');
+const PUT_OPTIONS = optionNames(...PROPERTY_OPTIONS, ...BODY_OPTIONS);
+const CREATE_MULTIPART_OPTIONS = optionNames(...PROPERTY_OPTIONS);
+const UPLOAD_PART_OPTIONS = optionNames('uploadId', 'partNumber', ...BODY_OPTIONS);
+const UPLOAD_ID_OPTIONS = optionNames('uploadId');
+
+/**
+ * Signs one S3 request for an object; `operation` reads its own options once they are known to be
+ * an object with only the names in `known`.
+ */
 function presignObject<T extends S3ObjectOptions>(
   method: string,
   options: T,
+  known: ReadonlySet<string>,
   operation: (options: T) => Operation,
 ): PresignResult {
   if (typeof options !== 'object' || options === null) invalidOption('options must be an object');
-  const url = s3Url(options, options.key);
+  checkOptionNames(options, known);
+  const url = s3Url(options, options.key, checkFlag('allowLeadingSlash', options.allowLeadingSlash, false));
   const { query = '', headers = {} } = operation(options);
   return presignDetailed({
     method,
@@ -412,7 +482,7 @@ function httpDate(value: string | Date | undefined): string | undefined {
  * ```
  */
 export function presignGetObject(options: GetObjectOptions): PresignResult {
-  return presignObject('GET', options, (o) => ({
+  return presignObject('GET', options, GET_OPTIONS, (o) => ({
     query: queryString([
       ['versionId', o.versionId],
       ['response-content-type', o.responseContentType],
@@ -434,7 +504,9 @@ export function presignGetObject(options: GetObjectOptions): PresignResult {
  * ```
  */
 export function presignHeadObject(options: VersionedObjectOptions): PresignResult {
-  return presignObject('HEAD', options, (o) => ({ query: queryString([['versionId', o.versionId]]) }));
+  return presignObject('HEAD', options, VERSIONED_OPTIONS, (o) => ({
+    query: queryString([['versionId', o.versionId]]),
+  }));
 }
 
 /**
@@ -446,7 +518,9 @@ export function presignHeadObject(options: VersionedObjectOptions): PresignResul
  * ```
  */
 export function presignDeleteObject(options: VersionedObjectOptions): PresignResult {
-  return presignObject('DELETE', options, (o) => ({ query: queryString([['versionId', o.versionId]]) }));
+  return presignObject('DELETE', options, VERSIONED_OPTIONS, (o) => ({
+    query: queryString([['versionId', o.versionId]]),
+  }));
 }
 
 /**
@@ -461,7 +535,7 @@ export function presignDeleteObject(options: VersionedObjectOptions): PresignRes
  * ```
  */
 export function presignPutObject(options: PutObjectOptions): PresignResult {
-  return presignObject('PUT', options, (o) => ({ headers: { ...propertyHeaders(o), ...bodyHeaders(o) } }));
+  return presignObject('PUT', options, PUT_OPTIONS, (o) => ({ headers: { ...propertyHeaders(o), ...bodyHeaders(o) } }));
 }
 
 /**
@@ -475,7 +549,7 @@ export function presignPutObject(options: PutObjectOptions): PresignResult {
  * ```
  */
 export function presignCreateMultipartUpload(options: CreateMultipartUploadOptions): PresignResult {
-  return presignObject('POST', options, (o) => ({
+  return presignObject('POST', options, CREATE_MULTIPART_OPTIONS, (o) => ({
     query: queryString([['uploads', null]]),
     headers: propertyHeaders(o),
   }));
@@ -501,7 +575,7 @@ const uploadIdQuery = (options: MultipartUploadOptions): Operation => ({
  * ```
  */
 export function presignUploadPart(options: UploadPartOptions): PresignResult {
-  return presignObject('PUT', options, (o) => {
+  return presignObject('PUT', options, UPLOAD_PART_OPTIONS, (o) => {
     if (!Number.isInteger(o.partNumber) || o.partNumber < 1 || o.partNumber > 10000) {
       invalidOption('partNumber must be an integer in 1..10000');
     }
@@ -525,7 +599,7 @@ export function presignUploadPart(options: UploadPartOptions): PresignResult {
  * ```
  */
 export function presignCompleteMultipartUpload(options: MultipartUploadOptions): PresignResult {
-  return presignObject('POST', options, uploadIdQuery);
+  return presignObject('POST', options, UPLOAD_ID_OPTIONS, uploadIdQuery);
 }
 
 /**
@@ -539,5 +613,5 @@ export function presignCompleteMultipartUpload(options: MultipartUploadOptions):
  * ```
  */
 export function presignAbortMultipartUpload(options: MultipartUploadOptions): PresignResult {
-  return presignObject('DELETE', options, uploadIdQuery);
+  return presignObject('DELETE', options, UPLOAD_ID_OPTIONS, uploadIdQuery);
 }

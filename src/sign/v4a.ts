@@ -27,6 +27,7 @@ import { v4aPrivateKey, v4aPublicKey } from '../core/v4a-keys.js';
 import { regionSetValue, v4aCredentialScope, v4aStringToSign } from '../core/v4a-scope.js';
 import {
   presignInContext,
+  requestUrl,
   signerBasics,
   signerQuery,
   type PresignOptions,
@@ -35,7 +36,9 @@ import {
 } from './presign.js';
 
 /** What to presign with SigV4a: {@link PresignOptions} with a region set in place of the region. */
-export interface PresignV4aOptions extends Omit<PresignOptions, 'region'> {
+export interface PresignV4aOptions extends Omit<PresignOptions, 'region' | 'service'> {
+  /** Signing name of the service, such as `s3`. */
+  readonly service: string;
   /** The regions the URL is valid in: `['*']` for all (Multi-Region Access Points), or names such as `['us-east-1', 'eu-west-1']`. */
   readonly regionSet: readonly string[];
   /** ECDSA implementation. Default: node:crypto in Node, WebCrypto elsewhere. */
@@ -126,7 +129,7 @@ async function v4aContext(options: PresignV4aOptions): Promise<V4aContext> {
 export async function presignV4aDetailed(options: PresignV4aOptions): Promise<PresignResult> {
   check(options, typeof options === 'object' && options !== null, 'INVALID_OPTION', 'options must be an object');
   const context = await contextFor(options);
-  const unsigned = presignInContext(options, context);
+  const unsigned = presignInContext(options, context, requestUrl(options.url));
   const signature = toHex(await context.ecdsa.sign(context.privateKey, utf8.encode(unsigned.stringToSign)));
   return { ...unsigned, url: unsigned.url + signature, signature };
 }

@@ -40,6 +40,7 @@ import {
   isExpiresIn,
   isHeaderValueItem,
   isPayloadHash,
+  joinHeaderValues,
   ALGORITHM,
   clockSecond,
   MAX_EXPIRES_IN,
@@ -400,7 +401,7 @@ function parse(input: VerifyRequest, options: VerifyOptions, schemes: readonly S
     if (raw === undefined) refuse('SignatureDoesNotMatch', `the signed header ${name} is missing from the request`);
     const value = headerValue(name, raw);
     if (headerRule(name) === 'sign-as-payload-hash') signedPayloadHash = value;
-    commaJoined ||= header.commaJoined && value.includes(', ');
+    commaJoined ||= header.commaJoined && value.includes(',');
     return value;
   });
   // The payload hashes that may have been signed: a signed header's value, or else the caller's
@@ -419,13 +420,14 @@ function parse(input: VerifyRequest, options: VerifyOptions, schemes: readonly S
   }
 
   const uri = canonicalUri(wirePath(url.path, rules), rules);
-  // fetch's Headers (and node:http) join repeated headers with ', ', where SigV4 joins them with ','.
+  // fetch's Headers (and node:http) join repeated headers with ', ' before we see them, where SigV4
+  // joins each value, trimmed, with ',': a value with a comma may have been several.
   const blocks = [headerBlock(signedHeaders, values)];
   if (commaJoined)
     blocks.push(
       headerBlock(
         signedHeaders,
-        values.map((value) => value.replaceAll(', ', ',')),
+        values.map((value) => joinHeaderValues(value.split(','))),
       ),
     );
   const requests: string[] = [];

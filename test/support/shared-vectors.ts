@@ -127,7 +127,7 @@ export const RAW_PATH_CASES: ReadonlySet<string> = new Set([
 ]);
 
 /** The engine's options for an aws-c-auth case of `suite` (`aws-c-auth/v4` or `aws-c-auth/v4a`, whose region becomes the region set). */
-export function awsCAuthOptions(suite: string, name: string): PresignOptions {
+export function awsCAuthOptions(suite: string, name: string): PresignOptions & { region: string; service: string } {
   const context = readJson<AwsCAuthContext>(suite, name, 'context.json');
   const request = parseRequest(read(suite, name, 'request.txt'));
   const headers: Record<string, string[]> = {};

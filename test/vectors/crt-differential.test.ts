@@ -62,7 +62,7 @@ const regression = (overrides: Partial<Case>): Case => ({
   region: '-',
   service: '0',
   accessKeyId: 'a',
-  secretAccessKey: ' ',
+  secretAccessKey: '!',
   sessionToken: undefined,
   tokenMode: 'signed',
   date: new Date('1970-01-01T00:00:00.000Z'),

@@ -180,9 +180,10 @@ describe('object keys', () => {
     ['%41', '/%2541'],
     ['q?h#', '/q%3Fh%23'],
   ])('encodes %j byte for byte', (key, path) => {
-    expect(s3Url(location, key)).toBe(`https://photos.s3.us-east-1.amazonaws.com${path}`);
+    // A key that starts with '/' is meant here (allowLeadingSlash): keys are taken literally.
+    expect(s3Url(location, key, key.startsWith('/'))).toBe(`https://photos.s3.us-east-1.amazonaws.com${path}`);
     expect(
-      presignGetObject({ ...location, key, credentials }).url.startsWith(
+      presignGetObject({ ...location, key, credentials, allowLeadingSlash: key.startsWith('/') }).url.startsWith(
         `https://photos.s3.us-east-1.amazonaws.com${path}?`,
       ),
     ).toBe(true);
@@ -333,7 +334,16 @@ describe.runIf(requireBotocore('the botocore S3 client comparison in test/s3.tes
           addressing,
         };
         const at = endpoint === undefined ? common : { ...common, endpoint };
-        const options = { ...location, key, credentials, expiresIn: 3600, signingDate: new Date(date) };
+        // allowLeadingSlash: '//double//' and '/lead' are meant, the comparison covers literal keys.
+        const allowLeadingSlash = key.startsWith('/');
+        const options = {
+          ...location,
+          key,
+          allowLeadingSlash,
+          credentials,
+          expiresIn: 3600,
+          signingDate: new Date(date),
+        };
         cases.push({ ...at, operation: 'get_object' });
         ours.push(presignGetObject(options).url);
         cases.push({ ...at, operation: 'put_object', params: { ContentType: 'image/png' } });

@@ -265,6 +265,12 @@ const RESERVED_HEADERS = new Set([
 ]);
 
 /** Any request the engine must sign: wire-form path and query, signable headers, any secret. */
+/** A credential as the signer takes it: no whitespace at either end, no control character. */
+const credential = (maxLength: number) =>
+  fc
+    .string({ unit: 'grapheme', minLength: 1, maxLength })
+    .filter((text) => text.trim() === text && !/[\u0000-\u001f\u007f]/.test(text));
+
 const arbitraryRequest = fc.record({
   method: fc.constantFrom('GET', 'PUT', 'POST', 'DELETE', 'HEAD'),
   host: fc.domain(),
@@ -284,8 +290,8 @@ const arbitraryRequest = fc.record({
   region: fc.stringMatching(/^[a-z0-9-]{1,16}$/),
   service: fc.constantFrom('s3', 'service', 'execute-api', 'rds-db', 'sts'),
   accessKeyId: fc.stringMatching(/^[A-Z0-9]{4,20}$/),
-  secretAccessKey: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }),
-  sessionToken: fc.option(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }), { nil: undefined }),
+  secretAccessKey: credential(40),
+  sessionToken: fc.option(credential(40), { nil: undefined }),
   signingDate: fc.date({
     min: new Date('2000-01-01T00:00:00Z'),
     max: new Date('2099-12-31T23:59:59Z'),

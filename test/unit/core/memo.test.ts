@@ -51,7 +51,7 @@ describe('Memo', () => {
     const memo = new Memo<[number], number>();
     const cache = new BoundedCache<number>(2);
     memo.get([1], () => 1);
-    cache.get('k', () => 1);
+    cache.remember('k', () => 1);
     forgetAll();
     expect(memo.get([1], () => 2)).toBe(2);
     expect(cache.size).toBe(0);
@@ -59,11 +59,11 @@ describe('Memo', () => {
 
   test('BoundedCache evicts the oldest entry at its bound', () => {
     const cache = new BoundedCache<number>(2);
-    cache.get('a', () => 1);
-    cache.get('b', () => 2);
-    cache.get('c', () => 3);
+    cache.remember('a', () => 1);
+    cache.remember('b', () => 2);
+    cache.remember('c', () => 3);
     expect([...cache.keys()]).toEqual(['b', 'c']);
-    expect(cache.get('a', () => 4)).toBe(4);
+    expect(cache.remember('a', () => 4)).toBe(4);
   });
 });
 

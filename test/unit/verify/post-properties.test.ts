@@ -31,6 +31,7 @@ function isBucketName(name: string): boolean {
   }
 }
 
+// Keys are literal; one that starts with '/' says so (allowLeadingSlash), as the S3 helpers want.
 const keyChoice = fc.oneof(
   text(60)
     .filter((k) => k !== '' && !k.includes('${filename}'))
@@ -80,6 +81,7 @@ function sign(d: Drawn): PresignedPost {
     region: d.region,
     credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: SECRET, sessionToken: d.sessionToken },
     ...d.keyChoice,
+    allowLeadingSlash: ('key' in d.keyChoice ? d.keyChoice.key : d.keyChoice.keyPrefix).startsWith('/'),
     signingDate: d.signingDate,
     expiresIn: d.expiresIn,
     contentLengthRange: d.range,

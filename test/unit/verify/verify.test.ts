@@ -59,10 +59,12 @@ describe('round trip: every URL the engine signs verifies', () => {
         ),
     );
   const headerValueText = fc.stringMatching(/^[ \t!-~\u00a0-\u00ff]{0,20}$/);
-  const keyId = fc.oneof(
-    fc.constantFrom('AKIDEXAMPLE', 'minioadmin', 'test_key-01.x', 'a/b', 'ключ'),
-    fc.string({ minLength: 1, maxLength: 12 }),
-  );
+  // Credentials as the signer takes them: no whitespace at either end, no control character.
+  const credential = (maxLength: number) =>
+    fc
+      .string({ minLength: 1, maxLength })
+      .filter((text) => text.trim() === text && !/[\u0000-\u001f\u007f]/.test(text));
+  const keyId = fc.oneof(fc.constantFrom('AKIDEXAMPLE', 'minioadmin', 'test_key-01.x', 'a/b', 'ключ'), credential(12));
 
   test(`presign → verify over ${LONG ? '100,000' : '10,000'} random requests`, () => {
     fc.assert(
@@ -83,8 +85,8 @@ describe('round trip: every URL the engine signs verifies', () => {
           region: fc.constantFrom('us-east-1', 'auto', 'eu-west-3'),
           headers: fc.dictionary(headerName, headerValueText, { maxKeys: 3 }),
           accessKeyId: keyId,
-          secretAccessKey: fc.string({ minLength: 1, maxLength: 40 }),
-          sessionToken: fc.option(fc.string({ minLength: 1, maxLength: 60 }), { nil: undefined }),
+          secretAccessKey: credential(40),
+          sessionToken: fc.option(credential(60), { nil: undefined }),
           sessionTokenMode: fc.constantFrom('signed' as const, 'appended' as const),
           expiresIn: fc.integer({ min: 1, max: 604800 }),
           signingDate: fc.date({
@@ -94,9 +96,17 @@ describe('round trip: every URL the engine signs verifies', () => {
           }),
           elapsed: fc.double({ min: 0, max: 1, noNaN: true }),
         }),
-        (input) => {
+        (generated) => {
+          // An AWS host names its region, and a region that contradicts it is refused.
+          const input = generated.host.endsWith('.amazonaws.com') ? { ...generated, region: 'us-east-1' } : generated;
           const signed = presignDetailed({
-            ...input,
+            method: input.method,
+            region: input.region,
+            service: input.service,
+            headers: input.headers,
+            sessionTokenMode: input.sessionTokenMode,
+            expiresIn: input.expiresIn,
+            signingDate: input.signingDate,
             url: `${input.scheme}://${input.host}${input.path}${input.query === '' ? '' : '?' + input.query}`,
             credentials: {
               accessKeyId: input.accessKeyId,
