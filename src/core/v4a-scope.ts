@@ -31,17 +31,30 @@ export function v4aStringToSign(amzDate: string, scope: string, canonicalRequest
 }
 
 /**
+ * Whether `entries` is a region set: at least one entry, each `*` or a region name, none twice.
+ * Linear in the number of entries (a verifier reads them from a URL that anyone can send).
+ *
+ * @example
+ * ```ts
+ * isRegionSet(['us-east-1', 'eu-west-1']); // true
+ * isRegionSet(['us-east-1', 'us-east-1']); // false
+ * ```
+ */
+export function isRegionSet(entries: readonly unknown[]): boolean {
+  const seen = new Set<unknown>();
+  for (const entry of entries) {
+    if (typeof entry !== 'string' || !REGION_SET_ENTRY.test(entry) || seen.has(entry)) return false;
+    seen.add(entry);
+  }
+  return entries.length > 0;
+}
+
+/**
  * The `X-Amz-Region-Set` value of a region set: its entries joined with `,`. Throws
  * `INVALID_REGION_SET` unless it is a non-empty array of `*` or region names, without repeats.
  */
 export function regionSetValue(regionSet: unknown): string {
-  const ok =
-    Array.isArray(regionSet) &&
-    regionSet.length > 0 &&
-    regionSet.every(
-      (entry, i) => typeof entry === 'string' && REGION_SET_ENTRY.test(entry) && regionSet.indexOf(entry) === i,
-    );
-  if (!ok)
+  if (!Array.isArray(regionSet) || !isRegionSet(regionSet))
     throw new SigV4Error(
       'INVALID_REGION_SET',
       "regionSet must be a non-empty array of distinct region names or '*', such as ['*'] or ['us-east-1', 'eu-west-1']",

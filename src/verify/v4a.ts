@@ -27,7 +27,7 @@ import { utf8 } from '../core/encoding.js';
 import { defaultEcdsa, hexBytes, type EcdsaBackend, type ParsedSignature, type V4aPublicKey } from '../core/ecdsa.js';
 import { V4A_ALGORITHM } from '../core/v4a-key.js';
 import { importedPublicKey, v4aVerifyingKey } from '../core/v4a-keys.js';
-import { REGION_SET_ENTRY, v4aCredentialScope, v4aStringToSign } from '../core/v4a-scope.js';
+import { isRegionSet, v4aCredentialScope, v4aStringToSign } from '../core/v4a-scope.js';
 import { isService } from '../core/rules.js';
 import { badParameters, decodeValue, refuse, type Scope } from './params.js';
 import {
@@ -84,8 +84,7 @@ function readScope(credential: string, xAmzDate: string, others: readonly QueryP
   }
   if (raw === undefined) badParameters('X-Amz-Region-Set is missing: a SigV4a URL names its regions');
   const regionSet = decodeValue('X-Amz-Region-Set', raw!);
-  const entries = regionSet.split(',');
-  if (!entries.every((entry, i) => REGION_SET_ENTRY.test(entry) && entries.indexOf(entry) === i))
+  if (!isRegionSet(regionSet.split(',')))
     badParameters("X-Amz-Region-Set must list distinct region names or '*', separated by ','");
   return { accessKeyId, region: regionSet, service };
 }
