@@ -5,8 +5,8 @@
  * to bench/results/.
  *
  * Flags:
- * - `--ci`: about 30 s; skips cold start and bundle sizes; exits 1 when a target misses its
- *   CI gate (80% of the target) or the heap grows.
+ * - `--ci`: about 90 s (a minute of it the gateway's workloads); skips cold start and bundle
+ *   sizes; exits 1 when a target misses its CI gate (80% of the target) or the heap grows.
  * - `--reference`: also writes bench/reference.json, bench/chart.svg and bench/README.md (committed).
  * - `--rounds N`, `--ms N`: rounds of interleaving and milliseconds per task per round.
  *
@@ -36,7 +36,8 @@ import { FLOORS } from './floors.mjs';
 import { measureInterleaved } from './measure.mjs';
 import { runMemoryCheck } from './memory.mjs';
 import { benchReadme, markdownReport } from './report.mjs';
-import { judge, TARGETS } from './targets.mjs';
+import { GATEWAY_SETTINGS, runGatewayBench } from './gateway.mjs';
+import { judge, judgeGateway, TARGETS } from './targets.mjs';
 import { v4aBench, v4aReport } from './v4a.mjs';
 import { REGION, SECRET_ACCESS_KEY, WORKLOADS } from './workloads.mjs';
 
@@ -169,6 +170,11 @@ if (!settings.ci) {
   bundles = await measureBundles();
 }
 
+// The gateway's workloads run in their own processes, after everything timed in this one.
+log('bench: gateway workloads (the Node gateway against a bare node:http file server, autocannon)');
+const gateway = await runGatewayBench({ ...GATEWAY_SETTINGS[settings.ci ? 'ci' : 'full'], onProgress: log });
+targets.push(...judgeGateway(gateway));
+
 /** The commit the engine was built from, marked `+dirty` when src/ has uncommitted changes. */
 function sourceCommit() {
   try {
@@ -192,6 +198,7 @@ const results = {
   rows: rows.map(({ keys, ...row }) => row),
   targets,
   memory,
+  gateway,
   ...(coldStart === undefined ? {} : { coldStart }),
   ...(bundles === undefined ? {} : { bundles }),
   seconds: (Date.now() - started) / 1000,

@@ -124,3 +124,54 @@ export function judge(targets, nsInRound, rounds) {
     return { id, text, formula, kind, goal, limit, why, value, perRound, status: verdict(kind, goal, value, limit) };
   });
 }
+
+const MIB = 2 ** 20;
+const GATEWAY_SIZES = [
+  ['get-1k', '1 KiB'],
+  ['get-64k', '64 KiB'],
+  ['get-1m', '1 MiB'],
+];
+
+/**
+ * The gateway targets of issue 15, each judged on values from one run of bench/gateway.mjs: the
+ * ratio to the bare `node:http` server in each round (or each transfer), and the heap growth of a
+ * 256 MiB transfer. A ratio is the median over rounds; a growth, the largest of the transfers.
+ */
+export const GATEWAY_TARGETS = [
+  ...GATEWAY_SIZES.map(([id, size]) => ({
+    id: `gateway-vs-bare/${id}`,
+    text: `Node gateway ≥ 0.8× a bare node:http file server's req/s (GET of ${size}, 16 connections)`,
+    kind: 'at-least',
+    goal: 0.8,
+    formula: 'gateway req/s / bare req/s',
+    values: (gateway) => gateway.sizes.find((size) => size.id === id).perRound.ratio,
+  })),
+  ...['put', 'get'].map((method) => ({
+    id: `gateway-vs-bare/${method}-256m`,
+    text: `Node gateway ≥ 0.8× the bare server's MB/s (256 MiB ${method.toUpperCase()})`,
+    kind: 'at-least',
+    goal: 0.8,
+    formula: 'gateway MB/s / bare MB/s',
+    values: ({ large }) => large.gateway[method].runs.map((mbps, i) => mbps / large.bare[method].runs[i]),
+  })),
+  ...['put', 'get'].map((method) => ({
+    id: `gateway-heap/${method}-256m`,
+    text: `Node gateway's heap grows ≤ 4 MiB during a 256 MiB ${method.toUpperCase()}`,
+    kind: 'at-most',
+    goal: 4,
+    unit: ' MiB',
+    largest: true,
+    formula: 'peak heap in the transfer − heap before',
+    values: ({ large }) => large.gateway[method].heapRuns.map((bytes) => bytes / MIB),
+  })),
+];
+
+/** Judges {@link GATEWAY_TARGETS} on the results of `runGatewayBench`, in the form `judge` returns. */
+export function judgeGateway(gateway) {
+  return GATEWAY_TARGETS.map((target) => {
+    const perRound = target.values(gateway);
+    const value = target.largest ? Math.max(...perRound) : median(perRound);
+    const { id, text, formula, kind, goal, unit } = target;
+    return { id, text, formula, kind, goal, unit, value, perRound, status: verdict(kind, goal, value) };
+  });
+}
