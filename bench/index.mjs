@@ -12,7 +12,7 @@
  *
  * @example
  * ```sh
- * npm run bench            # the full run, about 2 minutes
+ * npm run bench            # the full run, about 4 minutes with the gateway
  * npm run bench:ci         # the CI gate
  * ```
  * @module
