@@ -297,19 +297,6 @@ class NodeHeaders implements Pick<Headers, 'get' | 'forEach'> {
   }
 }
 
-/** Resolves once `outgoing` can take more, or is gone. */
-function drained(outgoing: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      outgoing.off('drain', done);
-      outgoing.off('close', done);
-      resolve();
-    };
-    outgoing.on('drain', done);
-    outgoing.on('close', done);
-  });
-}
-
 /**
  * Streams a chunked body with backpressure, reading the next chunk while the last one drains (so
  * the disk and the socket work at once). A client that leaves early ends the stream, and the body
@@ -318,19 +305,38 @@ function drained(outgoing: ServerResponse): Promise<void> {
  */
 async function stream(body: AsyncIterable<Uint8Array>, outgoing: ServerResponse): Promise<void> {
   const chunks = body[Symbol.asyncIterator]();
+  // 'close' may come while a read is under way, when nobody waits for it: it is kept as a flag,
+  // so that nothing is written to a connection that is gone and nothing waits for a drain that
+  // will not come.
+  let gone = outgoing.destroyed;
+  let wake = () => {};
+  const leave = () => {
+    gone = true;
+    wake();
+  };
+  outgoing.on('close', leave).on('error', leave);
   let next = chunks.next();
   let finished = false;
   try {
-    while (!outgoing.destroyed) {
+    for (;;) {
       const chunk = await next;
       if (chunk.done === true) {
         finished = true;
         break;
       }
+      if (gone) break;
       next = chunks.next();
-      if (!outgoing.write(chunk.value)) await drained(outgoing);
+      if (!outgoing.write(chunk.value)) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          outgoing.once('drain', resolve);
+        });
+        outgoing.off('drain', wake);
+      }
+      if (gone) break;
     }
   } finally {
+    outgoing.off('close', leave).off('error', leave);
     if (!finished) {
       // The read under way ends first (its failure no longer matters), then the body is released.
       await next.catch(() => {});
