@@ -212,8 +212,9 @@ describe('verifyPresignedUrl from sigv4-presign/v4a', () => {
       return Number(process.hrtime.bigint() - start);
     };
     const ratios: number[] = [];
-    for (let round = 0; round < 5; round++) ratios.push((await time(run(pathological))) / (await time(run(normal))));
-    // Checking the entries' distinctness pairwise made this ratio about 250.
-    expect(ratios.sort((a, b) => a - b)[2]).toBeLessThan(10);
+    for (let round = 0; round < 11; round++) ratios.push((await time(run(pathological))) / (await time(run(normal))));
+    // The median after two warm-up rounds: about 2 here, on a busy machine up to 15; checking the
+    // entries' distinctness pairwise made it about 250.
+    expect(ratios.slice(2).sort((a, b) => a - b)[4]).toBeLessThan(30);
   });
 });
