@@ -359,21 +359,42 @@ async function send(response: GatewayResponse, incoming: IncomingMessage, outgoi
   else await stream(body, outgoing);
 }
 
+/** The request's body; after `100 Continue`, sent only once the handler starts reading it. */
+async function* continued(incoming: IncomingMessage, outgoing: ServerResponse): AsyncGenerator<Uint8Array> {
+  outgoing.writeContinue();
+  yield* incoming as AsyncIterable<Uint8Array>;
+}
+
 /**
  * A `node:http` request listener that serves through the gateway's handler: the Node adapter,
  * which hands the handler Node's own parsed request (no fetch `Request`, `Headers` or web
  * streams). A request without a Host header or with an absolute-form target gets `InvalidURI`.
  *
+ * Registered for `'checkContinue'` too, with `true` as third argument, it sends `100 Continue`
+ * only when the handler starts reading the body: an upload refused before that (a bad signature,
+ * a declared size over the limit) is answered before its client sends a byte of it.
+ *
  * @example
  * ```ts
- * createServer(nodeListener(createHandler(config))).listen(8080);
+ * const listener = nodeListener(createHandler(config));
+ * createServer(listener)
+ *   .on('checkContinue', (incoming, outgoing) => listener(incoming, outgoing, true))
+ *   .listen(8080);
  * ```
  */
-export function nodeListener(handle: GatewayCore): (incoming: IncomingMessage, outgoing: ServerResponse) => void {
-  return (incoming, outgoing) => {
+export function nodeListener(
+  handle: GatewayCore,
+): (incoming: IncomingMessage, outgoing: ServerResponse, expectsContinue?: boolean) => void {
+  return (incoming, outgoing, expectsContinue = false) => {
     const { host } = incoming.headers;
     const target = incoming.url ?? '';
     const method = incoming.method ?? 'GET';
+    const body =
+      method === 'GET' || method === 'HEAD'
+        ? null
+        : expectsContinue
+          ? continued(incoming, outgoing)
+          : (incoming as AsyncIterable<Uint8Array>);
     const answer =
       host === undefined || target.charCodeAt(0) !== 0x2f
         ? Promise.resolve(
@@ -383,7 +404,7 @@ export function nodeListener(handle: GatewayCore): (incoming: IncomingMessage, o
             method,
             url: 'http://' + host + target,
             headers: new NodeHeaders(incoming.headers),
-            body: method === 'GET' || method === 'HEAD' ? null : (incoming as AsyncIterable<Uint8Array>),
+            body,
             clientIp: incoming.socket.remoteAddress,
           });
     answer.then((response) => send(response, incoming, outgoing)).catch(() => outgoing.destroy());
@@ -448,7 +469,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   // By default the gateway answers to the address it listens on, and to the name it was given.
   const bound = hosts ?? [origin, `${host.includes(':') ? `[${host}]` : host}:${address.port}`];
   const handle = createHandler({ backend: nodeBackend, digests: nodeDigests, ...config, hosts: bound, storage });
-  server.on('request', nodeListener(handle));
+  const listener = nodeListener(handle);
+  // 100 Continue only once the handler reads the body: a refused upload is answered before it is sent.
+  server.on('request', listener).on('checkContinue', (incoming, outgoing) => listener(incoming, outgoing, true));
   return {
     url: `http://${origin}`,
     server,

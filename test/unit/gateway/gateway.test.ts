@@ -5,7 +5,9 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -159,6 +161,46 @@ describe('streaming', () => {
     // The server notices the closed sockets on its next turns.
     for (let wait = 0; wait < 150 && (await openObjects()) > 0; wait++) await new Promise((r) => setTimeout(r, 20));
     expect(await openObjects()).toBe(0);
+  });
+});
+
+describe('Expect: 100-continue', () => {
+  /** Sends a request head with `Expect: 100-continue`; resolves with the first thing the server says, and the socket. */
+  async function expectContinue(target: string, headers: Record<string, string>) {
+    const url = new URL(gateway.url);
+    const socket = connect(Number(url.port), url.hostname);
+    const head = [`PUT ${target} HTTP/1.1`, `host: ${url.host}`, 'expect: 100-continue'];
+    for (const [name, value] of Object.entries(headers)) head.push(`${name}: ${value}`);
+    socket.write(head.join('\r\n') + '\r\n\r\n');
+    const [first] = (await once(socket.setEncoding('utf8'), 'data')) as [string];
+    return { first, socket };
+  }
+
+  test('a refused upload is answered before its body is sent; an accepted one is invited to send it', async () => {
+    const signed = presigned('PUT', '/continued', { 'content-type': 'text/plain' });
+    const forged = await expectContinue(
+      signed.target.replace(/.$/, (c) => (c === '0' ? '1' : '0')),
+      {
+        ...signed.headers,
+        'content-length': '5000000000',
+      },
+    );
+    // Refused: the final answer comes first, and the server closes the connection.
+    expect(forged.first).toMatch(/^HTTP\/1\.1 403 /);
+    await once(forged.socket, 'close');
+    const huge = await expectContinue(signed.target, { ...signed.headers, 'content-length': '5000000000000' });
+    let answer = huge.first;
+    huge.socket.on('data', (chunk: string) => (answer += chunk));
+    await once(huge.socket, 'close');
+    expect(answer).toMatch(/^HTTP\/1\.1 400 [^]*<Code>EntityTooLarge<\/Code>/);
+
+    const accepted = await expectContinue(signed.target, { ...signed.headers, 'content-length': '5' });
+    expect(accepted.first).toBe('HTTP/1.1 100 Continue\r\n\r\n');
+    accepted.socket.write('hello');
+    const [final] = (await once(accepted.socket, 'data')) as [string];
+    expect(final).toMatch(/^HTTP\/1\.1 200 /);
+    accepted.socket.destroy();
+    expect((await raw('GET', presigned('GET', '/continued').target)).body).toBe('hello');
   });
 });
 
