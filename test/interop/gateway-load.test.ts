@@ -3,13 +3,16 @@
  * (bundled by esbuild from test/support/verify-gateway-server.ts, stopped by PID), autocannon
  * from node_modules drives it for about 10 s at 16 connections with valid presigned GETs of
  * three objects, and the run must show 0 errors, 0 timeouts and 0 non-2xx answers (no false
- * rejects). Requests/s and latency are printed; they are measurements, not assertions.
+ * rejects). Then, in the same run, a bare `node:http` file server (bench/gateway-server.mjs:
+ * `stat` + `createReadStream().pipe()`) serves the same bytes to the same requests for 5 s.
+ * Requests/s, latency and the ratio are printed; they are measurements, not assertions (the
+ * ratio is gated by `npm run bench:ci`).
  */
 import autocannon from 'autocannon';
 import { build } from 'esbuild';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -19,10 +22,12 @@ import { ACCESS_KEY_ID, SECRET, sign } from '../support/verify-fixtures.js';
 
 const DURATION_SECONDS = 10;
 const CONNECTIONS = 16;
+const BARE_SECONDS = 5;
 
 let sandbox: string;
 let child: ChildProcess;
 let origin: string;
+let bare: ChildProcess | undefined;
 
 beforeAll(async () => {
   sandbox = await mkdtemp(join(tmpdir(), 'sigv4-gateway-load-'));
@@ -48,15 +53,17 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (child?.pid !== undefined && child.exitCode === null) {
-    const exited = once(child, 'exit');
-    process.kill(child.pid, 'SIGTERM');
-    await exited;
+  for (const each of [child, bare]) {
+    if (each?.pid !== undefined && each.exitCode === null) {
+      const exited = once(each, 'exit');
+      process.kill(each.pid, 'SIGTERM');
+      await exited;
+    }
   }
   await rm(sandbox, { recursive: true, force: true });
 });
 
-test(`gateway under load: ${DURATION_SECONDS} s at ${CONNECTIONS} connections, 0 errors, 0 false rejects`, async () => {
+test(`gateway under load: ${DURATION_SECONDS} s at ${CONNECTIONS} connections, 0 errors, 0 false rejects, next to a bare node:http server`, async () => {
   const keys = ['load/a.bin', 'load/b%20c.bin', 'load/%E2%82%AC.bin'];
   for (const key of keys) {
     const upload = sign({ method: 'PUT', url: `${origin}/${key}`, signingDate: new Date(), expiresIn: 3600 });
@@ -86,4 +93,19 @@ test(`gateway under load: ${DURATION_SECONDS} s at ${CONNECTIONS} connections, 0
     non2xx: 0,
   });
   expect(result['2xx']).toBe(result.requests.total);
+
+  // The bare node:http server, same bytes (a file per key, named as its last segment), same requests.
+  const files = join(sandbox, 'bare');
+  await mkdir(files);
+  for (const key of keys)
+    await writeFile(join(files, decodeURIComponent(key.split('/').pop()!)), new Uint8Array(1024).fill(7));
+  bare = fork(fileURLToPath(new URL('../../bench/gateway-server.mjs', import.meta.url)), ['bare', files]);
+  const [{ url: bareOrigin }] = (await once(bare, 'message')) as [{ url: string }];
+  const baseline = await autocannon({ url: bareOrigin, connections: CONNECTIONS, duration: BARE_SECONDS, requests });
+  expect(baseline.non2xx + baseline.errors).toBe(0);
+  const ratio = result.requests.average / baseline.requests.average;
+  console.log(
+    `gateway-load: bare node:http server ${baseline.requests.average} req/s in the same run; ` +
+      `gateway / bare = ${ratio.toFixed(2)}`,
+  );
 }, 60_000);
