@@ -10,11 +10,15 @@
  * @module
  */
 import { printable } from '../core/rules.js';
+import type { PostFailureCode } from '../verify/post.js';
 import type { VerifyFailureCode } from '../verify/verify.js';
+import type { FormErrorCode } from './multipart.js';
 
 /** The error codes a gateway answers with: the verifier's, and S3's for the rest. */
 export type GatewayErrorCode =
   | VerifyFailureCode
+  | PostFailureCode
+  | FormErrorCode
   | 'NoSuchKey'
   | 'MethodNotAllowed'
   | 'InvalidURI'
@@ -36,6 +40,11 @@ export const STATUS: Readonly<Record<GatewayErrorCode, number>> = {
   BadDigest: 400,
   XAmzContentSHA256Mismatch: 400,
   EntityTooLarge: 400,
+  EntityTooSmall: 400,
+  InvalidPolicyDocument: 400,
+  MalformedPOSTRequest: 400,
+  MaxPostPreDataLengthExceeded: 400,
+  IncorrectNumberOfFilesInPostRequest: 400,
   SignatureDoesNotMatch: 403,
   AccessDenied: 403,
   InvalidAccessKeyId: 403,
@@ -45,6 +54,7 @@ export const STATUS: Readonly<Record<GatewayErrorCode, number>> = {
   SourceIpNotAllowed: 403,
   NoSuchKey: 404,
   MethodNotAllowed: 405,
+  PreconditionFailed: 412,
   InternalError: 500,
   NotImplemented: 501,
 };
