@@ -36,6 +36,7 @@ import { BodyCheck, bodyPins, DEFAULT_MAX_OBJECT_SIZE, tooLarge } from './body.j
 import { ipAllowed, parseCidrList } from './cidr.js';
 import { pureJsDigests, type DigestFactory } from './digests.js';
 import { errorXml, GatewayRefusal, STATUS, type GatewayErrorCode } from './errors.js';
+import { formUpload, isFormUpload, type FormUploadConfig } from './post.js';
 
 /**
  * An object's bytes: whole, or in chunks. A chunked body is either read to its end or closed
@@ -207,7 +208,7 @@ export function createHandler(config: GatewayConfig): GatewayCore {
   const verify = config.verifier ?? verifyPresignedUrl;
   const allowed = config.allowedSourceIps === undefined ? undefined : parseCidrList(config.allowedSourceIps);
   // A malformed host list fails here, at once, rather than on every request.
-  if (config.hosts !== undefined) hostList(config.hosts);
+  const hosts = config.hosts === undefined ? undefined : hostList(config.hosts);
   if (!(Number.isSafeInteger(maxObjectSize) && maxObjectSize >= 0)) {
     throw new SigV4Error('INVALID_OPTION', 'maxObjectSize must be a whole number of bytes');
   }
@@ -220,6 +221,17 @@ export function createHandler(config: GatewayConfig): GatewayCore {
     requiredSignedHeaders: config.requiredSignedHeaders,
     clockSkewSeconds: config.clockSkewSeconds,
     backend: config.backend,
+  };
+
+  const forms: FormUploadConfig = {
+    storage,
+    hosts,
+    secretFor: config.secretFor,
+    regions: config.regions,
+    now,
+    backend: config.backend,
+    maxObjectSize,
+    digests,
   };
 
   /** Stores a PUT's body, checked as it streams: its size against the limit, its digests against its headers. */
@@ -258,6 +270,8 @@ export function createHandler(config: GatewayConfig): GatewayCore {
     if (allowed !== undefined && !ipAllowed(request.clientIp, allowed)) {
       refuse('SourceIpNotAllowed', 'requests are not accepted from your address');
     }
+    // A browser form upload carries its signature in the form, not the URL.
+    if (isFormUpload(method, request.url)) return formUpload(request, path, forms);
     const verdict = await verify(
       { method, url: request.url, headers: request.headers },
       now === undefined ? options : { ...options, now: now() },
@@ -272,7 +286,10 @@ export function createHandler(config: GatewayConfig): GatewayCore {
       case 'PUT':
         return upload(key, request);
       default:
-        return refuse('MethodNotAllowed', `${method} is not supported here: use GET, HEAD or PUT`);
+        return refuse(
+          'MethodNotAllowed',
+          `${method} is not supported here: use GET, HEAD or PUT (or POST a form to a bucket path)`,
+        );
     }
   }
 

@@ -19,8 +19,8 @@
  */
 import { percentDecode, toHex, uriEncode } from '../core/encoding.js';
 import type { HashBackend } from '../core/hash.js';
-import { hasControlCharacter } from '../core/rules.js';
-import { splitUrl } from '../core/url.js';
+import { hasControlCharacter, printable } from '../core/rules.js';
+import { hostKey, splitUrl } from '../core/url.js';
 import { checkPostSize, verifyPresignedPost, type PostVerifySuccess } from '../verify/post.js';
 import type { SecretLookup } from '../verify/verify.js';
 import { BodyCheck, bodyPins } from './body.js';
@@ -32,6 +32,8 @@ import { readUploadForm } from './multipart.js';
 /** What the POST route needs of the gateway's configuration. */
 export interface FormUploadConfig {
   readonly storage: GatewayStorage;
+  /** The hosts served here (keys of `hostList`): a form posted to another host is refused. Default: any. */
+  readonly hosts?: ReadonlySet<string> | undefined;
   readonly secretFor: SecretLookup;
   /** Allowed signing regions. Default: any. */
   readonly regions?: readonly string[] | undefined;
@@ -157,6 +159,13 @@ export async function formUpload(
   path: string,
   config: FormUploadConfig,
 ): Promise<GatewayResponse> {
+  // A form signs no host, but the gateway answers only to its own names, as for URLs.
+  const { scheme, host } = splitUrl(request.url);
+  const sent = request.headers.get('host');
+  const served = sent === null ? host : splitUrl(`${scheme}://${sent.trim()}/`).host;
+  if (config.hosts !== undefined && !config.hosts.has(hostKey(served)!)) {
+    refuse('HostNotAllowed', `this form was posted to ${printable(served)}, which is not served here`);
+  }
   const bucket = bucketOf(path);
   const form = await readUploadForm(request.body, request.headers.get('content-type'));
   if (!form.ok) return refuse(form.code, form.message);

@@ -187,7 +187,7 @@ describe('form uploads through the gateway', () => {
       'another host',
       () => ({ url: 'http://other.example.test/uploads', body: formOf(sign().fields, 'x') }),
       403,
-      'AccessDenied',
+      'HostNotAllowed',
     ],
   ])('%s, nothing stored', async (_name, make, status, expected) => {
     const { handle, objects } = gatewayFor();
