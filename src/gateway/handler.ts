@@ -11,7 +11,8 @@
  * the key `photos/cat.jpg`). `GET` and `HEAD` read an object, `PUT` writes one; every request
  * must be presigned for service `s3` with the exact method it uses. In order, a request meets:
  * the source-IP allow-list, the verifier (host binding, then the signature), then its method's
- * route.
+ * route. A browser form upload (a `POST` to `/bucket` under a presigned POST policy, see
+ * `post.ts`) carries its signature in the form: it meets the allow-list, then its own route.
  *
  * @example
  * ```ts
@@ -278,7 +279,7 @@ export function createHandler(config: GatewayConfig): GatewayCore {
     );
     if (!verdict.ok) refuse(verdict.code, verdict.message);
     const key = objectKey(path) ?? refuse('InvalidURI', 'the path must name an object key in UTF-8');
-    // One route per method; a new one (a POST form upload) goes here, with its own check.
+    // One route per method (form uploads have theirs, before the URL's signature).
     switch (method) {
       case 'GET':
       case 'HEAD':

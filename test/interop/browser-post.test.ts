@@ -1,13 +1,18 @@
 /**
  * Presigned POST in a real browser (headless Debian Chromium through playwright-core): a page on
  * loopback holds an HTML form whose hidden inputs are presignPost's fields and whose file input
- * comes last; Chromium posts it straight to the store, which redirects back to the page with the
- * bucket, key and ETag. A second page uploads with fetch and FormData across origins (the
- * bucket's CORS rule allows POST). Each upload is read back byte for byte, and a form that breaks
- * the policy (a text file under an image-only policy) is refused. Screenshots go to test-artifacts/.
+ * comes last; Chromium posts it straight to the store (Ceph RGW, and the project's gateway), which
+ * redirects back to the page with the bucket, key and ETag. On Ceph a second page uploads with
+ * fetch and FormData across origins (the bucket's CORS rule allows POST; the gateway answers no
+ * CORS preflight, so only forms reach it from a browser). Each upload is read back byte for byte,
+ * and a form that breaks the policy (a text file under an image-only policy) is refused.
+ * Screenshots go to test-artifacts/.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startGateway } from '../../src/gateway/node.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchChromium, requireChromium } from './browser/chromium.js';
 import { allowOrigin, randomPng } from './browser/fixtures.js';
@@ -21,14 +26,39 @@ const cephWanted = cephConfigured() || process.env['CI'] !== undefined;
 if (!cephWanted)
   console.warn('\n!!! SKIPPING the browser POST upload to Ceph RGW: set CEPH_RGW_ENDPOINT etc. or CEPH=1\n');
 
-describe.runIf(chromiumPath !== undefined && cephWanted)('browser POST upload to Ceph RGW', () => {
+/** A store for the browser to post to: its location and credentials. */
+interface Store {
+  readonly server: S3TestServer;
+}
+
+async function gatewayStore(): Promise<Store> {
+  const directory = mkdtempSync(join(tmpdir(), 'sigv4-browser-post-'));
+  const credentials = { accessKeyId: 'AKIDBROWSERPOST', secretAccessKey: 'browser/post+secret' };
+  const gateway = await startGateway({
+    directory,
+    secretFor: (id) => (id === credentials.accessKeyId ? credentials.secretAccessKey : undefined),
+  });
+  const location = { bucket: 'browser-bucket', region: 'us-east-1', endpoint: gateway.url };
+  const stop = async () => {
+    await gateway.close();
+    rmSync(directory, { recursive: true, force: true });
+  };
+  return { server: { name: 'gateway', location, credentials, stop } };
+}
+
+// The third entry: whether fetch can reach the store across origins (Ceph has CORS; the gateway answers no preflight).
+const stores: [string, () => Promise<Store>, boolean][] = [['the gateway', gatewayStore, false]];
+if (cephWanted) stores.unshift(['Ceph RGW', async () => ({ server: await startCeph() }), true]);
+
+describe.runIf(chromiumPath !== undefined).each(stores)('browser POST upload to %s', (storeName, open, fetchable) => {
+  const slug = storeName === 'Ceph RGW' ? 'ceph' : 'gateway';
   let store: S3TestServer;
   let target: PostTarget;
   let page: Awaited<ReturnType<typeof startPostPage>>;
   let browser: Awaited<ReturnType<typeof launchChromium>>;
   beforeAll(async () => {
-    store = await startCeph();
-    target = { name: 'ceph', location: store.location, credentials: store.credentials };
+    ({ server: store } = await open());
+    target = { name: slug, location: store.location, credentials: store.credentials };
     page = await startPostPage({ location: store.location, credentials: store.credentials });
     browser = await launchChromium(chromiumPath!);
     mkdirSync(artifacts, { recursive: true });
@@ -53,7 +83,7 @@ describe.runIf(chromiumPath !== undefined && cephWanted)('browser POST upload to
     await tab.waitForFunction(
       "document.getElementById('preview').complete && document.getElementById('preview').naturalWidth === 16",
     );
-    await tab.screenshot({ path: `${artifacts}browser-post-form-ceph.png` });
+    await tab.screenshot({ path: `${artifacts}browser-post-form-${slug}.png` });
     const stored = await readBack(target, `browser/${name}`);
     expect(stored.status).toBe(200);
     expect(Buffer.from(stored.bytes).equals(file)).toBe(true);
@@ -73,21 +103,22 @@ describe.runIf(chromiumPath !== undefined && cephWanted)('browser POST upload to
     await tab.close();
   });
 
-  test('fetch with FormData, the file last, across origins', async () => {
-    const cors = await allowOrigin(store, page.origin, ['POST', 'GET']);
-    expect(cors.status, cors.body.toString('utf8')).toBe(200);
-    const tab = await browser.newPage({ viewport: { width: 900, height: 400 } });
-    await tab.goto(`${page.origin}/fetch`);
-    const file = randomPng();
-    const name = `fetched-${Date.now()}.png`;
-    await tab.setInputFiles('#file', { name, mimeType: 'image/png', buffer: file });
-    await tab.click('#upload');
-    const handle = await tab.waitForFunction('document.body.dataset.result', undefined, { timeout: 30_000 });
-    const outcome = JSON.parse((await handle.jsonValue()) as string) as { status: number; key: string; etag: string };
-    await tab.screenshot({ path: `${artifacts}browser-post-fetch-ceph.png` });
-    expect(outcome).toMatchObject({ status: 201, key: `browser/${name}` });
-    const stored = await readBack(target, `browser/${name}`);
-    expect(Buffer.from(stored.bytes).equals(file)).toBe(true);
-    await tab.close();
-  });
+  if (fetchable)
+    test('fetch with FormData, the file last, across origins', async () => {
+      const corsRule = await allowOrigin(store, page.origin, ['POST', 'GET']);
+      expect(corsRule.status, corsRule.body.toString('utf8')).toBe(200);
+      const tab = await browser.newPage({ viewport: { width: 900, height: 400 } });
+      await tab.goto(`${page.origin}/fetch`);
+      const file = randomPng();
+      const name = `fetched-${Date.now()}.png`;
+      await tab.setInputFiles('#file', { name, mimeType: 'image/png', buffer: file });
+      await tab.click('#upload');
+      const handle = await tab.waitForFunction('document.body.dataset.result', undefined, { timeout: 30_000 });
+      const outcome = JSON.parse((await handle.jsonValue()) as string) as { status: number; key: string; etag: string };
+      await tab.screenshot({ path: `${artifacts}browser-post-fetch-${slug}.png` });
+      expect(outcome).toMatchObject({ status: 201, key: `browser/${name}` });
+      const stored = await readBack(target, `browser/${name}`);
+      expect(Buffer.from(stored.bytes).equals(file)).toBe(true);
+      await tab.close();
+    });
 });

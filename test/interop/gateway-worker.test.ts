@@ -9,6 +9,7 @@ import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { presignPost } from '../../src/index.js';
 import { ACCESS_KEY_ID, SECRET, sign } from '../support/verify-fixtures.js';
 
 let worker: Miniflare;
@@ -93,5 +94,37 @@ describe('gateway on workerd', () => {
     expect(stored.status).toBe(200);
     await stored.arrayBuffer();
     expect(await (await fetch(sign({ url: `${origin}/pinned`, signingDate: now() }).url)).text()).toBe(body);
+  });
+
+  test('a presigned POST form uploads on workerd, streamed, and a file over its size range is refused', async () => {
+    const post = (max: number) =>
+      presignPost({
+        bucket: 'forms',
+        region: 'us-east-1',
+        endpoint: origin,
+        forcePathStyle: true,
+        credentials: { accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET },
+        keyPrefix: 'in/',
+        contentLengthRange: [1, max],
+        successActionStatus: 201,
+      });
+    const small = post(4);
+    const large = post(100);
+    const send = (fields: Record<string, string>, body: string) => {
+      const form = new FormData();
+      for (const [name, value] of Object.entries(fields)) form.append(name, value);
+      form.append('file', new Blob([body]), 'note.txt'); // last
+      return fetch(small.url, { method: 'POST', body: form }); // both policies post to the bucket /forms
+    };
+    const refused = await send(small.fields, 'too long for it');
+    expect([refused.status, await refused.text()]).toEqual([
+      400,
+      expect.stringContaining('<Code>EntityTooLarge</Code>'),
+    ]);
+    const stored = await send(large.fields, 'posted on workerd');
+    expect(stored.status).toBe(201);
+    expect(await stored.text()).toContain('<Key>in/note.txt</Key>');
+    const got = await fetch(sign({ url: `${origin}/forms/in/note.txt`, signingDate: now() }).url);
+    expect(await got.text()).toBe('posted on workerd');
   });
 });
