@@ -23,11 +23,11 @@ import { hasControlCharacter, printable } from '../core/rules.js';
 import { hostKey, splitUrl } from '../core/url.js';
 import { checkPostSize, verifyPresignedPost, type PostVerifySuccess } from '../verify/post.js';
 import type { SecretLookup } from '../verify/verify.js';
-import { BodyCheck, bodyPins } from './body.js';
+import { BodyCheck, bodyPins, tooLarge } from './body.js';
 import type { DigestFactory } from './digests.js';
 import { GatewayRefusal, type GatewayErrorCode } from './errors.js';
 import type { GatewayRequest, GatewayResponse, GatewayStorage } from './handler.js';
-import { readUploadForm } from './multipart.js';
+import { MAX_PRE_FILE_BYTES, readUploadForm } from './multipart.js';
 
 /** What the POST route needs of the gateway's configuration. */
 export interface FormUploadConfig {
@@ -44,6 +44,9 @@ export interface FormUploadConfig {
   readonly maxObjectSize: number;
   readonly digests: DigestFactory;
 }
+
+/** Room for what a form holds besides its fields and file: delimiters, part headers, parts after the file. */
+const FORM_OVERHEAD = 64 * 1024;
 
 /** A presigned URL's own signature: a POST that carries one is not a form upload. */
 const QUERY_SIGNATURE = /[?&]x-amz-(?:signature|credential)=/i;
@@ -167,6 +170,11 @@ export async function formUpload(
     refuse('HostNotAllowed', `this form was posted to ${printable(served)}, which is not served here`);
   }
   const bucket = bucketOf(path);
+  // A body declared longer than any form the gateway could take is refused before it is read.
+  const declared = request.headers.get('content-length');
+  if (declared !== null && Number(declared) > config.maxObjectSize + MAX_PRE_FILE_BYTES + FORM_OVERHEAD) {
+    refuse('EntityTooLarge', tooLarge(config.maxObjectSize));
+  }
   const form = await readUploadForm(request.body, request.headers.get('content-type'));
   if (!form.ok) return refuse(form.code, form.message);
   const { file } = form;
