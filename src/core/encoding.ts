@@ -28,7 +28,7 @@ for (let b = 0; b < 256; b++) {
 const encodeByte = (b: number, keepSlash: boolean) => (keepSlash && b === 0x2f ? '/' : CANONICAL[b]!);
 
 /** The one UTF-8 encoder the stages share. */
-export const utf8 = new TextEncoder();
+export const utf8: { encode(input: string): Uint8Array } = new TextEncoder();
 
 const hexValue = (c: number) => (c >= 48 && c <= 57 ? c - 48 : (c | 32) >= 97 && (c | 32) <= 102 ? (c | 32) - 87 : -1);
 

@@ -72,7 +72,7 @@ const SERVICE =
 
 /** The host's parts when it is a regional name of an AWS partition that its region belongs to. */
 function matchHost(host: string): RegExpExecArray | undefined {
-  const name = String(host)
+  const name = (typeof host === 'string' ? host : '')
     .toLowerCase()
     .replace(/:\d+$/, '')
     .replace(/(^|\.)s3-external-1(?=\.amazonaws\.com$)/, '$1s3-us-east-1'); // legacy name of us-east-1

@@ -18,6 +18,7 @@
  * @module
  */
 import { SigV4Error, type SigV4ErrorCode } from './errors.js';
+import type { HeadersForEach } from './platform.js';
 
 /** The SigV4 algorithm name, as it appears in `X-Amz-Algorithm`. */
 export const ALGORITHM = 'AWS4-HMAC-SHA256';
@@ -376,7 +377,7 @@ export type HeaderValue = string | number | readonly (string | number)[] | undef
  */
 export type HeadersInit =
   | Readonly<Record<string, HeaderValue>>
-  | Pick<Headers, 'forEach'>
+  | HeadersForEach
   | ReadonlyMap<string, HeaderValue>
   | ReadonlyArray<readonly [string, HeaderValue]>;
 

@@ -12,6 +12,7 @@
  * @module
  */
 import { SigV4Error } from './errors.js';
+import type { PlatformUrl } from './platform.js';
 
 /** The signed parts of a URL. */
 export interface UrlParts {
@@ -48,7 +49,7 @@ function invalid(message: string): never {
 }
 
 /** Splits `input` into scheme, host, path and query, or throws `INVALID_URL`. */
-export function splitUrl(input: string | URL): UrlParts {
+export function splitUrl(input: string | PlatformUrl): UrlParts {
   // Anything but a string or a URL reads as '', which the pattern refuses.
   const url = typeof input === 'string' ? input : input instanceof URL ? input.href : '';
   const parts = URL_PARTS.exec(url);

@@ -22,6 +22,7 @@ import {
   type ObjectBody,
 } from './handler.js';
 import type { GatewayErrorCode } from './errors.js';
+import type { PlatformRequest, PlatformResponse } from '../core/platform.js';
 
 export { DEFAULT_MAX_OBJECT_SIZE } from './body.js';
 export { pureJsDigests, type BodyDigest, type DigestFactory } from './digests.js';
@@ -41,7 +42,7 @@ export {
 } from './handler.js';
 
 /** Serves one fetch `Request`; `clientIp` is the peer's address, checked against `allowedSourceIps`. */
-export type GatewayHandler = (request: Request, clientIp?: string) => Promise<Response>;
+export type GatewayHandler = (request: PlatformRequest, clientIp?: string) => Promise<PlatformResponse>;
 
 /** A request body's chunks (with a reader: not every runtime makes a `ReadableStream` iterable). */
 async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
@@ -83,7 +84,12 @@ const toResponse = ({ status, headers, body }: GatewayResponse) => new Response(
  * errorResponse('NoSuchKey', 'The specified key does not exist.', '/photos/cat.jpg').status; // 404
  * ```
  */
-export function errorResponse(code: GatewayErrorCode, message: string, resource: string, method = 'GET'): Response {
+export function errorResponse(
+  code: GatewayErrorCode,
+  message: string,
+  resource: string,
+  method = 'GET',
+): PlatformResponse {
   return toResponse(refusalResponse(code, message, resource, method));
 }
 

@@ -23,6 +23,7 @@
  * @module
  */
 import { percentDecode } from '../core/encoding.js';
+import type { HeadersGetForEach } from '../core/platform.js';
 import { hostList } from '../core/url.js';
 import { SigV4Error } from '../core/errors.js';
 import type { HashBackend } from '../core/hash.js';
@@ -113,7 +114,7 @@ export interface GatewayRequest {
   /** The absolute URL as received: scheme, the `Host` header's host, and the target verbatim. */
   readonly url: string;
   /** Request headers by name, and the names present (a fetch `Headers` qualifies); repeated headers joined with ", ". */
-  readonly headers: Pick<Headers, 'get' | 'forEach'>;
+  readonly headers: HeadersGetForEach;
   /** The body's chunks, or null when the request has none (GET, HEAD). Read at most once. */
   readonly body: AsyncIterable<Uint8Array> | null;
   /** The peer's address, checked against `allowedSourceIps`. */

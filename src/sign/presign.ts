@@ -30,6 +30,7 @@ import { uriEncode } from '../core/encoding.js';
 import { defaultBackend, type HashBackend } from '../core/hash.js';
 import { headerRule } from '../core/header-policy.js';
 import { Memo } from '../core/memo.js';
+import type { PlatformUrl } from '../core/platform.js';
 import {
   ALGORITHM,
   check,
@@ -71,7 +72,7 @@ export interface PresignOptions {
    * (percent-encoded); dot segments are kept, and `+` in the query is a plus. A `URL` object
    * means what its `searchParams` say (`+` is a space there) and has already resolved dot segments.
    */
-  readonly url: string | URL;
+  readonly url: string | PlatformUrl;
   /**
    * Signing region, such as `us-east-1` or `auto` (R2). Default: the region an AWS host names
    * (`bucket.s3.eu-west-1.amazonaws.com` is `eu-west-1`); a region that contradicts the host is
@@ -394,7 +395,7 @@ function scopeOfHost(host: string, region: unknown, service: unknown): { region:
  * The parts of a URL to sign. A string is read verbatim; a `URL` object means what its
  * `searchParams` say, so its query is written from them (`+` there is a space, `%20` here).
  */
-export function requestUrl(url: string | URL): UrlParts {
+export function requestUrl(url: string | PlatformUrl): UrlParts {
   if (!(url instanceof URL) || url.username || url.password || url.hash) return splitUrl(url);
   let query = '';
   url.searchParams.forEach((value, name) => {

@@ -34,6 +34,7 @@ import { SigV4Error } from '../core/errors.js';
 import { defaultBackend, type HashBackend, type PreparedKey } from '../core/hash.js';
 import { headerRule } from '../core/header-policy.js';
 import { Memo } from '../core/memo.js';
+import type { HeadersGetForEach, PlatformUrl } from '../core/platform.js';
 import {
   credentialScope,
   dateStamp,
@@ -69,7 +70,7 @@ import {
 export type { Scope, VerifyFailureCode } from './params.js';
 
 /** Request headers: a `Headers` instance, a plain object (such as `node:http`'s), a `Map` or `[name, value]` pairs. */
-export type VerifyHeaders = HeadersInit | Pick<Headers, 'get' | 'forEach'>;
+export type VerifyHeaders = HeadersInit | HeadersGetForEach;
 
 /** The request to check, as it arrived. */
 export interface VerifyRequest {
@@ -79,7 +80,7 @@ export interface VerifyRequest {
    * The URL as received, query included: absolute (a string is read verbatim, with no dot-segment
    * resolution), or the request target `node:http` gives (`/key?X-Amz-…`), read with the `host` header.
    */
-  readonly url: string | URL;
+  readonly url: string | PlatformUrl;
   /** The request headers. `host` wins over the URL's host; without it the URL's host is used. */
   readonly headers?: VerifyHeaders | undefined;
 }
@@ -300,7 +301,7 @@ function servedHosts(hosts: readonly string[]): ReadonlySet<string> {
 }
 
 /** The absolute URL of a request: `node:http` gives a request target (`/path?query`) and a Host header. */
-function absoluteUrl(url: string | URL, header: HeaderView): string {
+function absoluteUrl(url: string | PlatformUrl, header: HeaderView): string {
   const text = url instanceof URL ? url.href : url;
   if (typeof text !== 'string') return refuse('InvalidRequest', 'the URL must be a string or a URL');
   if (!text.startsWith('/')) return text;
