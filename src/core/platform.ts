@@ -20,6 +20,17 @@ export type PlatformRequest = typeof globalThis extends { Request: { prototype: 
 /** `Response`, where the platform has it. */
 export type PlatformResponse = typeof globalThis extends { Response: { prototype: infer T } } ? T : never;
 
+/** What the library reads of a web `ReadableStream` of bytes: its reader. */
+export interface ByteStream {
+  getReader(): {
+    read(): Promise<
+      | { readonly done: false; readonly value: Uint8Array }
+      | { readonly done: true; readonly value?: Uint8Array | undefined }
+    >;
+    cancel(): Promise<void>;
+  };
+}
+
 /** What the library reads of a `Headers` instance: its entries, by `forEach`. */
 export interface HeadersForEach {
   forEach(callback: (value: string, name: string) => void): void;

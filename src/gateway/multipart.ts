@@ -14,6 +14,7 @@
  * ```
  * @module
  */
+import type { ByteStream } from '../core/platform.js';
 
 /** How many bytes of fields (part headers included) may come before the file: S3's 20 KB. */
 export const MAX_PRE_FILE_BYTES = 20 * 1024;
@@ -97,12 +98,12 @@ const malformed = (why: string): never => {
 };
 
 /** A request body: async-iterable chunks, or a web stream (not async-iterable in every runtime). */
-export type FormBody = AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>;
+export type FormBody = AsyncIterable<Uint8Array> | ByteStream;
 
 /** The chunks of a body, one at a time; `return()` releases it. */
 function chunksOf(body: FormBody): AsyncIterator<Uint8Array> {
-  if (!(body instanceof ReadableStream)) return body[Symbol.asyncIterator]();
-  const reader = body.getReader();
+  if (!(body instanceof ReadableStream)) return (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+  const reader = (body as ByteStream).getReader();
   return {
     next: async () => {
       const read = await reader.read();
