@@ -334,23 +334,27 @@ export interface CredentialFields {
 }
 
 /**
- * Reads a decoded `X-Amz-Credential` (`<access key id>/<YYYYMMDD>/<region>/<service>/aws4_request`).
- * The access key id may itself hold `/`. Returns a message saying what is wrong instead of the
+ * Reads a decoded `X-Amz-Credential` (`<access key id>/<YYYYMMDD>/<region>/<service>/aws4_request`;
+ * without `<region>/` for SigV4a, whose `region` is then `''`). The access key id may itself hold `/`. Returns a message saying what is wrong instead of the
  * fields when it is malformed; the message never echoes the value.
  */
-export function parseCredential(value: string): CredentialFields | string {
+export function parseCredential(value: string, withRegion = true): CredentialFields | string {
+  const form = `<access key id>/<YYYYMMDD>/${withRegion ? '<region>/' : ''}<service>/aws4_request`;
   const parts = value.split('/');
-  if (parts.length < 5)
-    return 'X-Amz-Credential must have the form <access key id>/<YYYYMMDD>/<region>/<service>/aws4_request';
-  const [date, region, service, terminator] = parts.slice(-4) as [string, string, string, string];
-  const accessKeyId = parts.slice(0, -4).join('/');
-  if (accessKeyId === '' || terminator !== SCOPE_TERMINATOR || !/^\d{8}$/.test(date)) {
-    return 'X-Amz-Credential must have the form <access key id>/<YYYYMMDD>/<region>/<service>/aws4_request';
+  const fields = withRegion ? 4 : 3;
+  const [date = '', ...scope] = parts.slice(-fields);
+  const [region, service, terminator] = withRegion ? scope : ['', ...scope];
+  const accessKeyId = parts.slice(0, -fields).join('/');
+  if (parts.length <= fields || accessKeyId === '' || terminator !== SCOPE_TERMINATOR || !/^\d{8}$/.test(date)) {
+    return `X-Amz-Credential must have the form ${form}`;
   }
-  if (!isRegion(region)) return `the credential region is malformed (1 to ${MAX_SCOPE_NAME_LENGTH} of a-z, 0-9 and -)`;
-  if (!isService(service))
+  if (withRegion && !isRegion(region)) {
+    return `the credential region is malformed (1 to ${MAX_SCOPE_NAME_LENGTH} of a-z, 0-9 and -)`;
+  }
+  if (!isService(service)) {
     return `the credential service is malformed (1 to ${MAX_SCOPE_NAME_LENGTH} of a-z, 0-9, ., _ and -)`;
-  return { accessKeyId, date, region, service };
+  }
+  return { accessKeyId, date, region: region!, service: service! };
 }
 
 // --- Header values -------------------------------------------------------------------------------

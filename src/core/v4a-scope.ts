@@ -15,19 +15,18 @@
  * @module
  */
 import { SigV4Error } from './errors.js';
+import { dateStamp, isRegion, SCOPE_TERMINATOR } from './rules.js';
+import { stringToSign } from './string-to-sign.js';
 import { V4A_ALGORITHM } from './v4a-key.js';
-
-/** One entry of a region set: a region name (`us-east-1`), or `*` for every region. */
-export const REGION_SET_ENTRY = /^(?:\*|[a-z0-9-]{1,64})$/;
 
 /** `date/service/aws4_request`: SigV4's scope without its region. */
 export function v4aCredentialScope(amzDate: string, service: string): string {
-  return amzDate.slice(0, 8) + '/' + service + '/aws4_request';
+  return dateStamp(amzDate) + '/' + service + '/' + SCOPE_TERMINATOR;
 }
 
-/** Joins the algorithm, the request date, the scope and the canonical request's SHA-256 hex. */
+/** SigV4's string to sign under SigV4a's algorithm name. */
 export function v4aStringToSign(amzDate: string, scope: string, canonicalRequestHash: string): string {
-  return V4A_ALGORITHM + '\n' + amzDate + '\n' + scope + '\n' + canonicalRequestHash;
+  return stringToSign(amzDate, scope, canonicalRequestHash, V4A_ALGORITHM);
 }
 
 /**
@@ -43,7 +42,7 @@ export function v4aStringToSign(amzDate: string, scope: string, canonicalRequest
 export function isRegionSet(entries: readonly unknown[]): boolean {
   const seen = new Set<unknown>();
   for (const entry of entries) {
-    if (typeof entry !== 'string' || !REGION_SET_ENTRY.test(entry) || seen.has(entry)) return false;
+    if (!(entry === '*' || isRegion(entry)) || seen.has(entry)) return false;
     seen.add(entry);
   }
   return entries.length > 0;

@@ -274,16 +274,32 @@ export function signerBasics(
 }
 
 /**
- * The signer's query parameters in canonical order, but `X-Amz-SignedHeaders` (which sorts after
- * them all, so it can be appended): `extra` is SigV4a's `&X-Amz-Region-Set=…`, which sorts between
- * `X-Amz-Expires` and `X-Amz-Security-Token`.
+ * The context of a signer of the SigV4 family: the checked basics, the scope, and the signer's
+ * query parameters in canonical order but `X-Amz-SignedHeaders` (which sorts after them all, so
+ * it can be appended). `extra` is SigV4a's `&X-Amz-Region-Set=…`, which sorts between
+ * `X-Amz-Expires` and `X-Amz-Security-Token`; `sign` is the algorithm's last step.
  */
-export function signerQuery(algorithm: string, basics: SignerBasics, scope: string, extra = ''): string {
+export function requestContext(
+  algorithm: string,
+  basics: SignerBasics,
+  scope: string,
+  service: string,
+  sign: RequestContext['sign'],
+  extra = '',
+): RequestContext {
   const { accessKeyId, xAmzDate, expiresIn, token, tokenMode } = basics;
-  return (
-    `X-Amz-Algorithm=${algorithm}&X-Amz-Credential=${encodedCredential(uriEncode(accessKeyId, false), scope)}` +
-    `&X-Amz-Date=${xAmzDate}&X-Amz-Expires=${expiresIn}${extra}${tokenMode === 'signed' ? token : ''}`
-  );
+  return {
+    xAmzDate,
+    scope,
+    defaults: serviceDefaults(service),
+    signedAt: basics.signedAt,
+    expiresIn,
+    query:
+      `X-Amz-Algorithm=${algorithm}&X-Amz-Credential=${encodedCredential(uriEncode(accessKeyId, false), scope)}` +
+      `&X-Amz-Date=${xAmzDate}&X-Amz-Expires=${expiresIn}${extra}${tokenMode === 'signed' ? token : ''}`,
+    appendedToken: tokenMode === 'appended' ? token : '',
+    sign,
+  };
 }
 
 /**
@@ -315,16 +331,9 @@ function buildContext(options: PresignOptions, backend: HashBackend, date: Date)
   const { xAmzDate } = basics;
   const scope = credentialScope(xAmzDate, region, service);
   const key = signingKey(backend, basics.secretAccessKey, dateStamp(xAmzDate), region, service);
-  return {
-    xAmzDate,
-    scope,
-    defaults: serviceDefaults(service),
-    signedAt: basics.signedAt,
-    expiresIn: basics.expiresIn,
-    query: signerQuery(ALGORITHM, basics, scope),
-    appendedToken: basics.tokenMode === 'appended' ? basics.token : '',
-    sign: (request) => signCanonicalRequest(backend, key, xAmzDate, scope, request),
-  };
+  return requestContext(ALGORITHM, basics, scope, service, (request) =>
+    signCanonicalRequest(backend, key, xAmzDate, scope, request),
+  );
 }
 
 /** The context for these options: the last one when every input is the same, else a new one. */

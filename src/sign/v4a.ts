@@ -21,7 +21,7 @@ import { toHex, uriEncode, utf8 } from '../core/encoding.js';
 import { defaultEcdsa, type EcdsaBackend, type V4aPublicKey } from '../core/ecdsa.js';
 import { defaultBackend } from '../core/hash.js';
 import { Memo } from '../core/memo.js';
-import { check, checkCredentials, checkService, serviceDefaults, type Credentials } from '../core/rules.js';
+import { check, checkCredentials, checkService, type Credentials } from '../core/rules.js';
 import { V4A_ALGORITHM } from '../core/v4a-key.js';
 import { v4aPrivateKey, v4aPublicKey } from '../core/v4a-keys.js';
 import { regionSetValue, v4aCredentialScope, v4aStringToSign } from '../core/v4a-scope.js';
@@ -29,7 +29,7 @@ import {
   presignInContext,
   requestUrl,
   signerBasics,
-  signerQuery,
+  requestContext,
   type PresignOptions,
   type PresignResult,
   type RequestContext,
@@ -97,17 +97,14 @@ async function v4aContext(options: PresignV4aOptions): Promise<V4aContext> {
   check(ecdsa, typeof ecdsa?.sign === 'function', 'INVALID_OPTION', 'ecdsa must be an EcdsaBackend');
   const { xAmzDate } = basics;
   const scope = v4aCredentialScope(xAmzDate, service);
+  // The signature comes after, asynchronously: the URL is assembled ending in `X-Amz-Signature=`.
+  const sign = (request: string) => ({
+    stringToSign: v4aStringToSign(xAmzDate, scope, backend.sha256Hex(request)),
+    signature: '',
+  });
   return {
-    xAmzDate,
-    scope,
-    defaults: serviceDefaults(service),
-    signedAt: basics.signedAt,
-    expiresIn: basics.expiresIn,
     // X-Amz-Region-Set sorts between X-Amz-Expires and X-Amz-Security-Token.
-    query: signerQuery(V4A_ALGORITHM, basics, scope, `&X-Amz-Region-Set=${uriEncode(regionSet, false)}`),
-    appendedToken: basics.tokenMode === 'appended' ? basics.token : '',
-    // The signature comes after, asynchronously: the URL is assembled ending in `X-Amz-Signature=`.
-    sign: (request) => ({ stringToSign: v4aStringToSign(xAmzDate, scope, backend.sha256Hex(request)), signature: '' }),
+    ...requestContext(V4A_ALGORITHM, basics, scope, service, sign, `&X-Amz-Region-Set=${uriEncode(regionSet, false)}`),
     ecdsa,
     privateKey: await v4aPrivateKey(ecdsa, backend, basics.accessKeyId, basics.secretAccessKey),
   };

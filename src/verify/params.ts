@@ -278,11 +278,11 @@ export function readQuery<Scheme extends SchemeReader>(
 }
 
 /**
- * Reads SigV4's `X-Amz-Credential` (`<access key id>/<YYYYMMDD>/<region>/<service>/aws4_request`)
- * by the rule book, with its day checked against `X-Amz-Date`.
+ * Reads a decoded `X-Amz-Credential` by the rule book (SigV4a's has no region), with its day
+ * checked against `X-Amz-Date`.
  */
-export function readSigV4Scope(credential: string, xAmzDate: string): Scope {
-  const fields = parseCredential(credential);
+export function readCredential(credential: string, xAmzDate: string, withRegion = true): Scope {
+  const fields = parseCredential(credential, withRegion);
   if (typeof fields === 'string') return badParameters(fields);
   if (fields.date !== xAmzDate.slice(0, 8)) {
     badParameters(`the credential date ${fields.date} is not the day of X-Amz-Date ${xAmzDate}`);

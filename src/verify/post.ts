@@ -46,7 +46,7 @@ import {
   unknownOption,
 } from '../core/rules.js';
 import { signature, signingKey } from '../core/signing-key.js';
-import { readSigV4Scope, Refusal as ScopeRefusal, type Scope } from './params.js';
+import { readCredential, Refusal as ScopeRefusal, type Scope } from './params.js';
 import type { SecretLookup } from './verify.js';
 
 /** A form posted to a bucket: the fields that came before the file. */
@@ -201,7 +201,7 @@ function readSigned(fields: ReadonlyMap<string, string>, options: VerifyPostOpti
   const xAmzDate = fields.get('x-amz-date')!;
   const signedAt =
     parseAmzDate(xAmzDate) ?? badArgument('x-amz-date must be a real instant of the form YYYYMMDDTHHMMSSZ');
-  const scope = asArgument(() => readSigV4Scope(fields.get('x-amz-credential')!, xAmzDate));
+  const scope = asArgument(() => readCredential(fields.get('x-amz-credential')!, xAmzDate));
   if (scope.service !== 's3') badArgument(`the credential service must be s3, not '${scope.service}'`);
   if (options.regions !== undefined && !options.regions.includes(scope.region)) {
     badArgument(`the region '${scope.region}' is not accepted here`);

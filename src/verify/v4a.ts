@@ -28,8 +28,7 @@ import { defaultEcdsa, hexBytes, type EcdsaBackend, type ParsedSignature, type V
 import { V4A_ALGORITHM } from '../core/v4a-key.js';
 import { importedPublicKey, v4aVerifyingKey } from '../core/v4a-keys.js';
 import { isRegionSet, v4aCredentialScope, v4aStringToSign } from '../core/v4a-scope.js';
-import { isService } from '../core/rules.js';
-import { badParameters, decodeValue, refuse, type Scope } from './params.js';
+import { badParameters, decodeValue, readCredential, refuse, type Scope } from './params.js';
 import {
   SIGV4,
   verdict,
@@ -66,14 +65,7 @@ const DER_HEX = /^30(?:[0-9a-f]{2}){7,71}$/;
 
 /** Reads `X-Amz-Credential` (`<access key id>/<YYYYMMDD>/<service>/aws4_request`) and `X-Amz-Region-Set`. */
 function readScope(credential: string, xAmzDate: string, others: readonly QueryPair[]): Scope {
-  const parts = credential.split('/');
-  const [day, service, terminator] = parts.slice(-3) as [string, string, string];
-  const accessKeyId = parts.slice(0, -3).join('/');
-  if (parts.length < 4 || accessKeyId === '' || terminator !== 'aws4_request')
-    badParameters('X-Amz-Credential must have the form <access key id>/<YYYYMMDD>/<service>/aws4_request');
-  if (day !== xAmzDate.slice(0, 8))
-    badParameters(`the credential date ${day} is not the day of X-Amz-Date ${xAmzDate}`);
-  if (!isService(service)) badParameters('the credential service is malformed');
+  const { accessKeyId, service } = readCredential(credential, xAmzDate, false);
   // The region set is signed as any other parameter (it is among `others`): read it in the one spelling.
   let raw: string | undefined;
   for (const [name, value] of others) {

@@ -58,7 +58,7 @@ import { hostKey, hostList, splitUrl } from '../core/url.js';
 import {
   isSigV4Signature,
   readQuery,
-  readSigV4Scope,
+  readCredential,
   refuse,
   Refusal,
   type SchemeReader,
@@ -497,7 +497,7 @@ export function verdict(parsed: Parsed, matched: number): VerifySuccess {
 /** SigV4 (`AWS4-HMAC-SHA256`): the root entry's only scheme. */
 export const SIGV4: Scheme = {
   algorithm: ALGORITHM,
-  readScope: readSigV4Scope,
+  readScope: (credential, xAmzDate) => readCredential(credential, xAmzDate),
   isSignature: isSigV4Signature,
   inRegions: (scope, regions) => regions.includes(scope.region),
   lookup: (options, accessKeyId) => options.secretFor(accessKeyId),
