@@ -493,12 +493,33 @@ function describe(error: unknown): { code: 1 | 2; message: string } {
   return { code: 1, message: `internal error: ${error instanceof Error ? error.message : String(error)}` };
 }
 
-/** The lines of standard input, decoded as UTF-8 one by one: a bad line is reported, never altered. */
+/** The longest line read: far beyond any target, short enough that a stream without newlines cannot exhaust memory. */
+export const MAX_LINE_BYTES = 1 << 20;
+
+/**
+ * The lines of standard input, decoded as UTF-8 one by one: a bad line is reported, never altered.
+ * A line over {@link MAX_LINE_BYTES} is reported and skipped up to its end.
+ */
 async function* inputLines(stdin: AsyncIterable<Uint8Array | string>): AsyncGenerator<string | Error> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const encoder = new TextEncoder();
-  let pending = new Uint8Array(0);
-  const decode = (bytes: Uint8Array): string | Error => {
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  let tooLong = false;
+  const line = (last: Uint8Array): string | Error => {
+    const parts = [...pending, last];
+    const length = pendingBytes + last.length;
+    const skipped = tooLong || length > MAX_LINE_BYTES;
+    pending = [];
+    pendingBytes = 0;
+    tooLong = false;
+    if (skipped) return new Error(`the line is longer than ${MAX_LINE_BYTES} bytes`);
+    const bytes = new Uint8Array(length);
+    let offset = 0;
+    for (const part of parts) {
+      bytes.set(part, offset);
+      offset += part.length;
+    }
     try {
       return decoder.decode(bytes).replace(/\r$/, '');
     } catch {
@@ -507,17 +528,22 @@ async function* inputLines(stdin: AsyncIterable<Uint8Array | string>): AsyncGene
   };
   for await (const chunk of stdin) {
     const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
-    const joined = new Uint8Array(pending.length + bytes.length);
-    joined.set(pending);
-    joined.set(bytes, pending.length);
     let start = 0;
-    for (let newline = joined.indexOf(10); newline >= 0; newline = joined.indexOf(10, start)) {
-      yield decode(joined.subarray(start, newline));
+    for (let newline = bytes.indexOf(10); newline >= 0; newline = bytes.indexOf(10, start)) {
+      yield line(bytes.subarray(start, newline));
       start = newline + 1;
     }
-    pending = joined.slice(start);
+    const rest = bytes.subarray(start);
+    if (tooLong || pendingBytes + rest.length > MAX_LINE_BYTES) {
+      tooLong = true; // keep nothing more of this line
+      pending = [];
+      pendingBytes = 0;
+    } else if (rest.length > 0) {
+      pending.push(rest.slice());
+      pendingBytes += rest.length;
+    }
   }
-  if (pending.length > 0) yield decode(pending);
+  if (pendingBytes > 0 || tooLong) yield line(new Uint8Array(0));
 }
 
 const version = () =>

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it, test } from 'vitest';
-import { HELP, runCli } from '../../../src/cli/cli.js';
+import { HELP, MAX_LINE_BYTES, runCli } from '../../../src/cli/cli.js';
 import { presignDetailed, presignGetObject, presignPutObject } from '../../../src/index.js';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
@@ -804,6 +804,28 @@ describe('many targets from standard input (CLI item 7)', () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toBe(expectedUrl('b-1', 'ok') + '\n');
     expect(run.stderr).toBe('sigv4-presign: line 1: the line is not valid UTF-8 (see --help)\n');
+  });
+
+  it('a line longer than MAX_LINE_BYTES is reported and skipped, in one chunk or many, and the next line read', async () => {
+    const long = 's3://b-1/' + 'k'.repeat(MAX_LINE_BYTES);
+    const pieces = (text: string, size: number) =>
+      Array.from({ length: Math.ceil(text.length / size) }, (_, i) => text.slice(i * size, (i + 1) * size));
+    for (const chunks of [
+      [`${long}\ns3://b-1/next\n`],
+      pieces(`${long}\ns3://b-1/next\n`, 65_536),
+      pieces(`s3://b-1/first\n${long}`, 4096),
+    ]) {
+      const run = await cli(['-', '--date', DATE], ENV, home(), chunks);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(
+        new RegExp(`^sigv4-presign: line [12]: the line is longer than ${MAX_LINE_BYTES} bytes`),
+      );
+      expect(run.stdout.trimEnd().split('\n')).toHaveLength(1);
+    }
+    // A line just under the limit is read whole (and refused as a key, which has at most 1024 bytes).
+    const under = 's3://b-1/' + 'k'.repeat(MAX_LINE_BYTES - 9);
+    const run = await cli(['-', '--date', DATE], ENV, home(), pieces(`${under}\n`, 1000));
+    expect(run.stderr).toMatch(/line 1: the object key is longer than 1024 UTF-8 bytes/);
   });
 
   it('credentials are checked before any line is read, and bad credentials stop at the first line', async () => {
