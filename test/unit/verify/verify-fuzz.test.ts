@@ -9,9 +9,14 @@
  * the method (standard ones upper-cased), the lower-case host without a default port, the S3
  * key's bytes, the multiset of decoded query pairs and the trimmed header values. A mutant with
  * the same meaning (say `~` written `%7E`) is a true accept and is counted as such.
+ *
+ * Every input is verified twice: warm, right after its seed's own valid URL (so the remembered
+ * query, header block and key are the seed's, the state an attacker can prime), and cold, with
+ * every memo and cache emptied. The two verdicts must be equal, message included.
  */
 import querystring from 'node:querystring';
 import { describe, expect, test } from 'vitest';
+import { forgetAll } from '../../../src/core/memo.js';
 import { verifyPresignedUrlSync, type PresignResult, type VerifyRequest } from '../../../src/index.js';
 import { nodeBackend } from '../../../src/node.js';
 import { ACCESS_KEY_ID, expectNoLeak, SECRET, secretFor, sign, SIGNED_AT } from '../../support/verify-fixtures.js';
@@ -187,9 +192,19 @@ function randomText(random: () => number, length: number): string {
 }
 
 describe('fuzzing the verifier', () => {
-  test(`${TOTAL.toLocaleString('en-US')} random and mutated requests: no throw, no false accept`, () => {
+  test(`${TOTAL.toLocaleString('en-US')} random and mutated requests, warm and cold: no throw, no false accept, one verdict`, () => {
     const random = prng(0x5157);
-    const counts = { total: 0, random: 0, mutated: 0, rejected: 0, equivalentAccepts: 0, throws: 0, falseAccepts: 0 };
+    const counts = {
+      total: 0,
+      random: 0,
+      mutated: 0,
+      rejected: 0,
+      equivalentAccepts: 0,
+      throws: 0,
+      falseAccepts: 0,
+      warmColdDiffer: 0,
+    };
+    const options = { secretFor, now: SIGNED_AT, backend: nodeBackend };
     const failures: string[] = [];
 
     for (let n = 0; n < TOTAL; n++) {
@@ -242,7 +257,15 @@ describe('fuzzing the verifier', () => {
 
       let result;
       try {
-        result = verifyPresignedUrlSync(request, { secretFor, now: SIGNED_AT, backend: nodeBackend });
+        // Warm: the seed's own URL primes every fast path first.
+        verifyPresignedUrlSync(original, options);
+        result = verifyPresignedUrlSync(request, options);
+        forgetAll();
+        const cold = verifyPresignedUrlSync(request, options);
+        if (JSON.stringify(cold) !== JSON.stringify(result)) {
+          counts.warmColdDiffer++;
+          if (failures.length < 5) failures.push(`warm ${JSON.stringify(result)} but cold ${JSON.stringify(cold)}`);
+        }
       } catch (error) {
         counts.throws++;
         if (failures.length < 5) failures.push(`threw ${String(error)} on ${JSON.stringify(request)}`);
@@ -264,7 +287,7 @@ describe('fuzzing the verifier', () => {
 
     console.log(`verify-fuzz: ${JSON.stringify(counts)}`);
     expect(failures).toEqual([]);
-    expect(counts).toMatchObject({ total: TOTAL, throws: 0, falseAccepts: 0 });
+    expect(counts).toMatchObject({ total: TOTAL, throws: 0, falseAccepts: 0, warmColdDiffer: 0 });
     // The mutants must reach the signature check often enough to mean something.
     expect(counts.rejected).toBeGreaterThan(TOTAL * 0.5);
     expect(counts.equivalentAccepts).toBeGreaterThan(0);
