@@ -58,4 +58,33 @@ export function measureColdStarts(ids, runs) {
   });
 }
 
+/**
+ * The cold-start target: import plus first presign in a fresh process, ours (Node entry) over
+ * aws4's, measured in alternating pairs of processes so that both meet the same machine load;
+ * the median of the per-pair ratios.
+ *
+ * @example
+ * ```js
+ * coldStartRatio(9); // { value: 0.97, perRound: [...], ours: {...}, aws4: {...} }
+ * ```
+ */
+export function coldStartRatio(pairs) {
+  const sample = (id) => {
+    const child = spawnSync(process.execPath, ['--no-warnings', fileURLToPath(import.meta.url), id], {
+      encoding: 'utf8',
+    });
+    if (child.status !== 0) throw new Error(`cold start of ${id} failed:\n${child.stderr}`);
+    const { importMs, firstPresignMs } = JSON.parse(child.stdout);
+    return importMs + firstPresignMs;
+  };
+  const ours = [];
+  const aws4 = [];
+  for (let i = 0; i < pairs; i++) {
+    ours.push(sample('ours-node'));
+    aws4.push(sample('aws4'));
+  }
+  const perRound = ours.map((ms, i) => ms / aws4[i]);
+  return { value: median(perRound), perRound, oursMs: median(ours), aws4Ms: median(aws4) };
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) await coldStart(process.argv[2]);

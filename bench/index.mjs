@@ -27,7 +27,7 @@ import { nodeBackend, presignDetailed } from '../dist/node.js';
 import { deriveSigningKey } from '../dist/stages.js';
 import { measureBundles } from './bundle-size.mjs';
 import { renderChart } from './chart.mjs';
-import { measureColdStarts } from './cold-start.mjs';
+import { coldStartRatio, measureColdStarts } from './cold-start.mjs';
 import { CONTENDERS } from './contenders/index.mjs';
 import { presignOptions } from './contenders/ours.mjs';
 import { checkVerifier, verifyPureJs, verifyNode } from './contenders/verify.mjs';
@@ -37,7 +37,7 @@ import { measureInterleaved } from './measure.mjs';
 import { runMemoryCheck } from './memory.mjs';
 import { benchReadme, markdownReport } from './report.mjs';
 import { GATEWAY_SETTINGS, runGatewayBench } from './gateway.mjs';
-import { judge, judgeGateway, TARGETS } from './targets.mjs';
+import { judge, judgeColdStart, judgeGateway, TARGETS } from './targets.mjs';
 import { v4aBench, v4aReport } from './v4a.mjs';
 import { REGION, SECRET_ACCESS_KEY, WORKLOADS } from './workloads.mjs';
 
@@ -158,6 +158,8 @@ const targets = judge(
 
 log(`bench: memory check (${settings.memoryKeys} distinct keys, ${settings.memorySecrets} distinct secrets)`);
 const memory = runMemoryCheck(settings.memoryKeys, settings.memorySecrets);
+log('bench: cold start against aws4 (pairs of fresh node processes)');
+targets.push(judgeColdStart(coldStartRatio(settings.ci ? 9 : 15)));
 let coldStart;
 let bundles;
 if (!settings.ci) {

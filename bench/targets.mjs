@@ -35,6 +35,14 @@ const eachWorkload = ['get', 'get-token', 'get-varying-key'];
  * every run. Nothing else gets a limit of its own.
  */
 const KNOWN_MISSES = {
+  coldStart: {
+    ciLimit: 3.0,
+    why:
+      'not met (about 2× under load, 1.3–1.8× on a quiet machine): the Node entry is 22 small ES modules where aws4 is ' +
+      'one CommonJS file, and the first presign compiles its patterns (URL, AWS host table, encoders). One bundled ' +
+      'file per entry would give each entry its own SigV4Error and caches (instanceof fails between sigv4-presign and ' +
+      'sigv4-presign/gateway); code splitting measured 1.3× at +374 B on import { presign }',
+  },
   tokenPureJs: {
     ciLimit: 2.0,
     why:
@@ -97,6 +105,26 @@ export const TARGETS = [
     ...(backend === 'pure-js' ? KNOWN_MISSES.tokenPureJs : {}),
   })),
 ];
+
+/**
+ * The cold-start target, judged on `coldStartRatio`'s result: import plus first presign in a fresh
+ * process, the Node entry over aws4.
+ */
+export function judgeColdStart(measured) {
+  const { ciLimit: limit, why } = KNOWN_MISSES.coldStart;
+  return {
+    id: 'cold-start/node-vs-aws4',
+    text: "import + first presign in a fresh process no slower than aws4's (Node entry)",
+    formula: 'ours-node (import + first presign) / aws4 (import + first presign)',
+    kind: 'at-most',
+    goal: 1,
+    limit,
+    why,
+    value: measured.value,
+    perRound: measured.perRound,
+    status: verdict('at-most', 1, measured.value, limit),
+  };
+}
 
 /** The value past which CI fails: 80% of the goal, or a known miss's own limit. */
 export function ciLimit(kind, goal, limit) {
