@@ -420,6 +420,7 @@ export function readHeaders(headers: unknown): [name: string, values: unknown[]]
  * skipped and a piece without `=` has the value `''`. Linear in the query's length.
  */
 export function forEachQueryPair(query: string, visit: (name: string, value: string) => void): void {
+  if (query === '') return;
   for (const piece of query.split('&')) {
     if (piece === '') continue;
     const eq = piece.indexOf('=');

@@ -397,14 +397,16 @@ function parse(input: VerifyRequest, options: VerifyOptions, schemes: readonly S
   };
   let signedPayloadHash: string | undefined;
   let commaJoined = false;
-  const values = signedHeaders.map((name) => {
+  const values: string[] = [];
+  for (const name of signedHeaders) {
+    // The host has been read by splitUrl, which leaves it canonical.
     const raw = name === 'host' ? host : header.get(name);
     if (raw === undefined) refuse('SignatureDoesNotMatch', `the signed header ${name} is missing from the request`);
-    const value = headerValue(name, raw);
+    const value = name === 'host' ? raw! : headerValue(name, raw!);
     if (headerRule(name) === 'sign-as-payload-hash') signedPayloadHash = value;
     commaJoined ||= header.commaJoined && value.includes(',');
-    return value;
-  });
+    values.push(value);
+  }
   // The payload hashes that may have been signed: a signed header's value, or else the caller's
   // (the body's) and, where the service's default is UNSIGNED-PAYLOAD, that keyword.
   const { payloadHash } = options;
