@@ -25,11 +25,14 @@ import {
   presignDetailed,
   presignGetObject,
   presignHeadObject,
+  presignPost,
   presignPutObject,
   SigV4Error,
+  type PresignPostOptions,
   type PresignResult,
   type SigV4ErrorCode,
 } from '../node.js';
+import { curlCommand, parseSize, postKey } from './post.js';
 import {
   configuredRegion,
   configuredS3,
@@ -65,8 +68,10 @@ export const HELP = `Usage:
   sigv4-presign s3://BUCKET/KEY [options]
   sigv4-presign https://HOST/PATH?QUERY [--service NAME] [options]
   sigv4-presign - [options]        one target per line on standard input
+  sigv4-presign post s3://BUCKET/PREFIX/ [options]
 
-Prints an AWS Signature Version 4 presigned URL.
+Prints an AWS Signature Version 4 presigned URL; with post, a presigned POST form for browser
+uploads with a size limit, as {"url", "fields"} JSON or a curl command line.
 
 Options:
   --method M          GET (default), PUT, HEAD or DELETE; POST too for an https:// URL
@@ -95,6 +100,17 @@ Options:
   --json              print {"url", "method", "headers", "expiresAt"} instead of the URL alone
                       (with -, one object per line, with "line" and "target")
   --explain           print the canonical request, string to sign and credential scope to stderr
+
+POST (sigv4-presign post s3://BUCKET/KEY): a form that uploads one file under a signed policy.
+  KEY ending in / (or empty) is a prefix: any key under it, the file's name appended (\${filename});
+  any other KEY is the exact key. --expires-in, --region, --endpoint, --path-style, --profile, --date,
+  --clamp-to-credentials and --content-type (the exact type) apply as above.
+  --max-size SIZE     the largest file allowed, such as 10MB (powers of 1000) or 10MiB (of 1024)
+  --min-size SIZE     the smallest file allowed (default 0)
+  --content-type-prefix P  any Content-Type starting with P, such as image/
+  --json              print {"url", "fields"} (the default): the fields go first in the form, the file last
+  --curl              print a curl command line that posts the file at $FILE (POSIX shell)
+
   -h, --help          print this help
   --version           print the version
 
@@ -145,7 +161,7 @@ const LIBRARY_ERRORS: Record<SigV4ErrorCode, 'usage' | 'setup'> = {
   INVALID_KEY: 'usage',
   INVALID_REGION_SET: 'usage',
   ECDSA_UNAVAILABLE: 'setup',
-  // Presigned POST's codes: the CLI does not sign POST policies, so none arises here.
+  // Presigned POST's (sigv4-presign post).
   POST_NOT_SUPPORTED: 'usage',
   INVALID_CONTENT_LENGTH_RANGE: 'usage',
   CONFLICTING_CONDITION: 'usage',
@@ -166,6 +182,10 @@ const VOCABULARY: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bpayloadHash\b/g, 'the x-amz-content-sha256 header'],
   [/\bforcePathStyle\b/g, '--path-style'],
   [/\bversionId\b/g, '--version-id'],
+  [/\bcontentLengthRange has min > max\b/g, '--min-size is larger than --max-size'],
+  [/\bcontentLengthRange\b/g, '--max-size'],
+  [/\bcontentType\.startsWith\b/g, '--content-type-prefix'],
+  [/: use presignPutObject$/, ': presign a PUT instead'],
   [/\bcontentType\b/g, '--content-type'],
   [/ \(see HEADER_POLICY\)/g, ''],
   [/^service must/, '--service must'],
@@ -194,6 +214,10 @@ const OPTIONS = {
   'region-set': { type: 'string' },
   json: { type: 'boolean' },
   explain: { type: 'boolean' },
+  'max-size': { type: 'string' },
+  'min-size': { type: 'string' },
+  'content-type-prefix': { type: 'string' },
+  curl: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -397,6 +421,7 @@ type Target =
 
 /** Reads a target and checks the flags that depend on its kind: command-line mistakes only. */
 function readTarget(target: string, flags: Flags): Target {
+  for (const flag of POST_ONLY) if (flags[flag] !== undefined) usage(`--${flag} applies to post only`);
   if (flags['region-set'] !== undefined && !flags.sigv4a) usage('--region-set applies with --sigv4a');
   if (flags.sigv4a && flags.region !== undefined) {
     usage('--region does not apply with --sigv4a, which signs for --region-set instead');
@@ -452,6 +477,17 @@ function presignTarget(target: Target, context: Context): PresignResult | Promis
     return presignDetailed({ ...signing, method: target.method, url: target.url, region, service });
   }
 
+  return S3_OPERATIONS[target.method]({
+    ...signing,
+    ...s3Location(context),
+    bucket: target.bucket,
+    key: target.key,
+    versionId: flags['version-id'],
+  });
+}
+
+/** Where an s3:// target's bucket is and how to address it: region, endpoint and style, as the AWS CLI reads them. */
+function s3Location(context: Context) {
   const settings = context.s3();
   const endpoint = s3Endpoint(context);
   const region =
@@ -459,21 +495,54 @@ function presignTarget(target: Target, context: Context): PresignResult | Promis
       ? regionFor(undefined, '', context)
       : regionFor(splitUrl(endpoint.value).host, `the endpoint ${endpoint.value} (from ${endpoint.source})`, context);
   const fips = endpoint === undefined ? fipsEndpoint(settings, region) : undefined;
-  return S3_OPERATIONS[target.method]({
-    ...signing,
-    bucket: target.bucket,
-    key: target.key,
+  return {
     region,
     endpoint: endpoint?.value ?? fips,
     // As the AWS CLI does: path style for an endpoint of one's own unless the profile says virtual.
     forcePathStyle:
-      flags['path-style'] ||
+      context.flags['path-style'] ||
       settings.addressing?.value === 'path' ||
       (endpoint !== undefined && settings.addressing?.value !== 'virtual'),
     dualStack: endpoint === undefined && fips === undefined ? settings.dualStack?.value : undefined,
     accelerate: endpoint === undefined ? settings.accelerate?.value : undefined,
-    versionId: flags['version-id'],
-  });
+  };
+}
+
+/** `sigv4-presign post s3://BUCKET/KEY`: what the command line asks of the policy, read before any setup. */
+interface PostCommand {
+  readonly bucket: string;
+  readonly key: { key: string } | { keyPrefix: string };
+  readonly contentLengthRange: readonly [number, number] | undefined;
+  readonly contentType: PresignPostOptions['contentType'];
+}
+
+const NOT_FOR_POST = ['method', 'header', 'version-id', 'service', 'sigv4a', 'region-set', 'explain'] as const;
+const POST_ONLY = ['max-size', 'min-size', 'content-type-prefix', 'curl'] as const;
+
+/** Reads `post`'s target and flags: command-line mistakes only. */
+function readPostCommand(positionals: readonly string[], flags: Flags): PostCommand {
+  for (const flag of NOT_FOR_POST) if (flags[flag] !== undefined) usage(`--${flag} does not apply to post`);
+  if (positionals.length !== 2) usage('post takes one target: sigv4-presign post s3://BUCKET/PREFIX/');
+  const target = /^s3:\/\/([^/]+)(?:\/(.*))?$/s.exec(positionals[1]!);
+  if (target === null) usage(`post takes an s3://BUCKET/KEY target (got ${JSON.stringify(positionals[1])})`);
+  if (flags.json && flags.curl) usage('give --json or --curl, not both');
+  if (flags['content-type'] !== undefined && flags['content-type-prefix'] !== undefined) {
+    usage('give --content-type (exact) or --content-type-prefix, not both');
+  }
+  const size = (name: 'max-size' | 'min-size') => {
+    const text = flags[name];
+    if (text === undefined) return undefined;
+    return parseSize(text) ?? usage(`--${name} must be a size such as 10MB or 10MiB (got ${JSON.stringify(text)})`);
+  };
+  const [min, max] = [size('min-size'), size('max-size')];
+  if (min !== undefined && max === undefined) usage('--min-size needs --max-size');
+  const prefix = flags['content-type-prefix'];
+  return {
+    bucket: target![1]!,
+    key: postKey(target![2] ?? ''),
+    contentLengthRange: max === undefined ? undefined : [min ?? 0, max],
+    contentType: prefix === undefined ? flags['content-type'] : { startsWith: prefix },
+  };
 }
 
 /** One line: the message with any line breaks folded, so that nothing looks like a stack trace. */
@@ -571,6 +640,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
   };
   let context: Context;
   let single: Target | undefined; // undefined: targets come from standard input
+  let post: PostCommand | undefined;
   try {
     const { values: flags, positionals } = readFlags(args);
     if (flags.help) {
@@ -583,7 +653,8 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     }
     if (positionals.length === 0)
       usage('missing the s3:// or https:// target (or - to read targets from standard input)');
-    if (positionals.length > 1) usage('give exactly one target, or - and one target per line on standard input');
+    if (positionals[0] === 'post') post = readPostCommand(positionals, flags);
+    else if (positionals.length > 1) usage('give exactly one target, or - and one target per line on standard input');
     if (positionals[0] === '-' && io.stdin === undefined) {
       usage('- reads targets from standard input, which is not available');
     }
@@ -592,9 +663,9 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
       flags,
       expiresIn: expiresIn(flags['expires-in']),
       date: signingDate(flags.date),
-      headers: headers(flags),
+      headers: post === undefined ? headers(flags) : {},
     };
-    single = positionals[0] === '-' ? undefined : readTarget(positionals[0]!, flags);
+    if (post === undefined) single = positionals[0] === '-' ? undefined : readTarget(positionals[0]!, flags);
     // Credentials before region: without them nothing can be signed.
     const files = readAwsFiles({ env: io.env, homedir: io.homedir, readText: io.readText ?? readTextFile });
     const profile = selectProfile(files, io.env, flags.profile);
@@ -626,6 +697,27 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     else io.stdout(JSON.stringify({ line: extra.line, target: extra.target, ...json }) + '\n');
   };
 
+  if (post !== undefined) {
+    try {
+      const signed = presignPost({
+        ...s3Location(context),
+        ...post.key,
+        bucket: post.bucket,
+        credentials: context.credentials.credentials,
+        expiresIn: context.expiresIn,
+        signingDate: context.date,
+        credentialExpiry: context.flags['clamp-to-credentials'] ? 'clamp' : undefined,
+        contentLengthRange: post.contentLengthRange,
+        contentType: post.contentType,
+      });
+      const prefix = typeof post.contentType === 'object' ? post.contentType.startsWith : undefined;
+      if (context.flags.curl) io.stdout(curlCommand(signed, prefix));
+      else io.stdout(JSON.stringify({ url: signed.url, fields: signed.fields }, null, 2) + '\n');
+      return 0;
+    } catch (error) {
+      return fail(error);
+    }
+  }
   if (single !== undefined) {
     try {
       print(await presignTarget(single, context));
