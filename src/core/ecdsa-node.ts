@@ -1,6 +1,6 @@
 /**
  * ECDSA P-256 from node:crypto: the same {@link EcdsaBackend} contract as WebCrypto's, about
- * three times faster to sign, and DER natively. Only the Node entry of `sigv4-presign/v4a`
+ * faster to sign (bench/PROFILE.md), and DER natively. Only the Node entry of `sigv4-presign/v4a`
  * imports this file, so edge and browser bundles never see a Node built-in.
  *
  * @example

@@ -71,7 +71,7 @@ export function isCanonical(value: string, keepSlash: boolean): boolean {
  */
 export function uriEncodeBytes(bytes: Uint8Array, keepSlash: boolean): string {
   // One join, not hundreds of `+=`: the result is a flat string, which V8 hashes and compares
-  // without walking a rope (a 740-character session token would otherwise cost ~5 µs a use).
+  // without walking a rope (a long session token would otherwise cost more at every use).
   return Array.from(bytes, (b) => encodeByte(b, keepSlash)).join('');
 }
 
@@ -86,7 +86,7 @@ export function uriEncode(value: string, keepSlash: boolean): string {
 
 /**
  * {@link percentDecode} for ASCII text, which every URL on the wire is: each character or escape
- * is one byte, so no TextEncoder call per run (verify decoded a 740-char session token ~40% faster).
+ * is one byte, so no TextEncoder call per run (bench/PROFILE.md: the verifier's session token).
  * `undefined` when `value` holds a non-ASCII character.
  */
 function percentDecodeAscii(value: string): Uint8Array | undefined {

@@ -1,6 +1,6 @@
 /**
- * SigV4a key pairs, derived once per credentials and kept: a derivation costs an HMAC and a key
- * import costs about half a millisecond in node:crypto, where a signature costs 40 µs.
+ * SigV4a key pairs, derived once per credentials and kept: a derivation costs HMACs, and a key
+ * import costs many signatures (bench/PROFILE.md has the numbers).
  *
  * The cache is bounded in entries ({@link V4A_KEY_CACHE_SIZE}, oldest evicted first) and so in
  * bytes: an entry holds a 64-character digest and the platform's key objects, never the access

@@ -20,7 +20,7 @@ const run = requireVectors();
 const cases = caseDirs('aws-c-auth/v4', () => 'context.json');
 
 describe.runIf(run).each([
-  ['noble', pureJsBackend],
+  ['pure JS', pureJsBackend],
   ['node:crypto', nodeBackend],
 ])('aws-c-auth v4 query signing (%s)', (_name, backend) => {
   test('finds all 38 cases', () => {

@@ -68,7 +68,7 @@ const sign = (backend: HashBackend, secret: string, amzDate: string, region: str
 const amzDateOf = (request: RawRequest) => request.headers.find(([name]) => name.toLowerCase() === 'x-amz-date')![1];
 
 describe.runIf(run).each([
-  ['noble', pureJsBackend],
+  ['pure JS', pureJsBackend],
   ['node:crypto', nodeBackend],
 ])('classic SigV4 suite through the stage builders (%s)', (_name, backend) => {
   test('finds all 34 cases', () => {

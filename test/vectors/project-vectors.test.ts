@@ -39,7 +39,7 @@ const decodedPairs = (url: string) =>
   );
 
 describe.each([
-  ['noble', pureJsBackend],
+  ['pure JS', pureJsBackend],
   ['node:crypto', nodeBackend],
 ])('project vectors from aws-crt (%s)', (_name, backend) => {
   test('covers S3 and generic services', () => {

@@ -229,7 +229,7 @@ describe('signing key', () => {
   const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
   test.each([
-    ['noble', pureJsBackend],
+    ['pure JS', pureJsBackend],
     ['node:crypto', nodeBackend],
   ])('derives the S3 documentation key (%s)', (_name, backend) => {
     const key = deriveSigningKey(backend, 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', '20130524', 'us-east-1', 's3');
