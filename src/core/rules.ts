@@ -50,7 +50,7 @@ const REGION = /^[a-z0-9-]+$/;
 const SERVICE = /^[a-z0-9._-]+$/;
 // RFC 9110 token: the characters a field name (and a method) may use.
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const PAYLOAD_HASH = /^(?:[0-9a-f]{64}|[A-Z0-9-]+)$/;
+const PAYLOAD_HASH = /^(?:[0-9a-f]{64}|[A-Z0-9]+(?:-[A-Z0-9]+)+)$/;
 
 const bounded = (value: unknown, pattern: RegExp): value is string =>
   typeof value === 'string' && value.length <= MAX_SCOPE_NAME_LENGTH && pattern.test(value);
@@ -61,7 +61,7 @@ export const isRegion = (value: unknown): value is string => bounded(value, REGI
 export const isService = (value: unknown): value is string => bounded(value, SERVICE);
 /** An RFC 9110 token, as header names and methods are. */
 export const isToken = (value: unknown): value is string => typeof value === 'string' && TOKEN.test(value);
-/** A payload hash: lower-case hex SHA-256, or a keyword such as `UNSIGNED-PAYLOAD`. */
+/** A payload hash: lower-case hex SHA-256, or a hyphenated keyword such as `UNSIGNED-PAYLOAD`. */
 export const isPayloadHash = (value: unknown): value is string => typeof value === 'string' && PAYLOAD_HASH.test(value);
 /** A validity in whole seconds, 1 to {@link MAX_EXPIRES_IN}. */
 export const isExpiresIn = (value: unknown): value is number =>

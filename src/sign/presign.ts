@@ -212,6 +212,9 @@ function readHeaders(host: string, headers: PresignOptions['headers']): RequestH
 function choosePayloadHash(option: unknown, fromHeader: string | undefined, defaults: ServiceDefaults): string {
   const bad = (why: string) => fail('INVALID_PAYLOAD_HASH', `payloadHash ${why}`);
   if (option !== undefined && !isPayloadHash(option)) bad('must be lower-case hex SHA-256 or UNSIGNED-PAYLOAD');
+  if (fromHeader !== undefined && !isPayloadHash(fromHeader)) {
+    fail('INVALID_PAYLOAD_HASH', 'the x-amz-content-sha256 header must be lower-case hex SHA-256 or UNSIGNED-PAYLOAD');
+  }
   if (fromHeader !== undefined && option !== undefined && option !== fromHeader) {
     bad('differs from the x-amz-content-sha256 header');
   }

@@ -3,7 +3,14 @@
  * helpers that presign a request and check that no result leaks the secret.
  */
 import { expect } from 'vitest';
-import { presignDetailed, type PresignOptions, type PresignResult, type VerifyResult } from '../../src/index.js';
+import {
+  presignDetailed,
+  pureJsBackend,
+  type PresignOptions,
+  type PresignResult,
+  type VerifyResult,
+} from '../../src/index.js';
+import { credentialScope, signCanonicalRequest, signingKey } from '../../src/stages.js';
 
 export const ACCESS_KEY_ID = 'AKIDVERIFYEXAMPLE';
 /** Deliberately full of characters that encoders get wrong, so a leak in any form would show. */
@@ -28,4 +35,33 @@ export function sign(overrides: Partial<PresignOptions> & Pick<PresignOptions, '
 export function expectNoLeak(result: VerifyResult, ...hidden: string[]): void {
   const text = JSON.stringify(result) + String((result as { message?: string }).message);
   for (const value of [SECRET, encodeURIComponent(SECRET), ...hidden]) expect(text).not.toContain(value);
+}
+
+/**
+ * What another signer would make: {@link sign}, but with an `x-amz-content-sha256` value that
+ * this engine refuses to sign (`not-a-digest`). The canonical request is the engine's with that
+ * value put in, and signed again with the stages.
+ */
+export function signPayloadHashHeader(
+  url: string,
+  method: string,
+  value: string,
+  headers: Record<string, string> = {},
+) {
+  const placeholder = 'f'.repeat(64);
+  const signed = sign({ method, url, headers: { ...headers, 'x-amz-content-sha256': placeholder } });
+  const request = signed.canonicalRequest.replaceAll(placeholder, value);
+  const date = signed.url.match(/X-Amz-Date=(\w+)/)![1]!;
+  const key = signingKey(pureJsBackend, SECRET, date.slice(0, 8), 'us-east-1', 's3');
+  const { signature } = signCanonicalRequest(
+    pureJsBackend,
+    key,
+    date,
+    credentialScope(date, 'us-east-1', 's3'),
+    request,
+  );
+  return {
+    url: signed.url.replace(/X-Amz-Signature=\w+$/, `X-Amz-Signature=${signature}`),
+    headers: { ...signed.headers, 'x-amz-content-sha256': value },
+  };
 }

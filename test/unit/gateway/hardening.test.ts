@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createGateway, memoryStorage } from '../../../src/gateway/gateway.js';
 import { keyFileName, startGateway, type RunningGateway } from '../../../src/gateway/node.js';
 import { errorCode, rawRequest, type RawResponse } from '../../support/gateway-http.js';
-import { ACCESS_KEY_ID, secretFor, sign, SIGNED_AT } from '../../support/verify-fixtures.js';
+import { ACCESS_KEY_ID, secretFor, sign, signPayloadHashHeader, SIGNED_AT } from '../../support/verify-fixtures.js';
 
 let sandbox: string;
 let directory: string;
@@ -383,7 +383,14 @@ describe('issue 10.1: the body must match what was signed', () => {
       ],
     ];
     for (const [headers, status, code] of cases) {
-      const signed = presigned(gateway.url, 'PUT', '/unchecked', { 'content-type': 'text/plain', ...headers });
+      const { 'x-amz-content-sha256': payloadHash, ...others } = headers;
+      // This engine refuses to sign a malformed x-amz-content-sha256; another signer might not.
+      const signed =
+        payloadHash === undefined
+          ? presigned(gateway.url, 'PUT', '/unchecked', { 'content-type': 'text/plain', ...others })
+          : (({ url, headers: sent }) => ({ target: url.slice(gateway.url.length), headers: sent }))(
+              signPayloadHashHeader(gateway.url + '/unchecked', 'PUT', payloadHash, { 'content-type': 'text/plain' }),
+            );
       const answer = await rawRequest(gateway.url, 'PUT', signed.target, signed.headers, body);
       expect([answer.status, errorCode(answer.body)]).toEqual([status, code]);
     }

@@ -227,3 +227,19 @@ describe('item 8: the verifier takes what node:http gives', () => {
     expect(result).toMatchObject({ ok: false, code: 'InvalidAccessKeyId' });
   });
 });
+
+describe('a signed x-amz-content-sha256 header is a payload hash', () => {
+  test('anything but lower-case hex SHA-256 or a keyword is INVALID_PAYLOAD_HASH', () => {
+    const url = 'https://b.s3.us-east-1.amazonaws.com/k';
+    for (const value of ['not-hex', '1', 'E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855']) {
+      expect(
+        errorOf(() => presign({ ...base, method: 'PUT', url, headers: { 'x-amz-content-sha256': value } })),
+      ).toMatchObject({
+        code: 'INVALID_PAYLOAD_HASH',
+      });
+    }
+    expect(presign({ ...base, method: 'PUT', url, headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } })).toContain(
+      'x-amz-content-sha256',
+    );
+  });
+});
