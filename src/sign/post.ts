@@ -318,7 +318,7 @@ function checkSatisfiable(conditions: readonly CheckedCondition[], fixed: Readon
   for (const [field, list] of byField) {
     let value = fixed.get(field);
     const prefixes = list.flatMap((c) => (c.kind === 'starts-with' ? [c.value] : []));
-    if (value?.endsWith(FILENAME_VARIABLE)) {
+    if (field === 'key' && value?.endsWith(FILENAME_VARIABLE)) {
       prefixes.push(value.slice(0, -FILENAME_VARIABLE.length));
       value = undefined;
     }

@@ -170,6 +170,14 @@ describe('the form and the policy', () => {
     expect(post.expiresAt).toEqual(later(600));
   });
 
+  test('${filename} is a variable of the key only: elsewhere it is text, which a condition must match', () => {
+    const options = { ...base, metadata: { note: 'a${filename}' } };
+    expect(() => presignPost({ ...options, conditions: [['starts-with', '$x-amz-meta-note', 'a$']] })).not.toThrow();
+    expect(() => presignPost({ ...options, conditions: [['starts-with', '$x-amz-meta-note', 'ab']] })).toThrow(
+      expect.objectContaining({ code: 'CONFLICTING_CONDITION' }),
+    );
+  });
+
   test('conditions that the options meet are accepted', () => {
     expect(() =>
       presignPost({
