@@ -196,14 +196,15 @@ function checkList(name: string, value: unknown): void {
 }
 
 /** The option names known to a list of schemes, kept while the same list is used. */
-const optionNames = new Memo<[schemes: readonly Scheme[]], ReadonlySet<string>>();
+const optionNames = new WeakMap<readonly Scheme[], ReadonlySet<string>>();
 
 function checkOptions(options: VerifyOptions, schemes: readonly Scheme[]): void {
   if (typeof options !== 'object' || options === null) badOptions('options must be an object');
-  const known = optionNames.get(
-    [schemes],
-    () => new Set([...OPTION_NAMES, ...schemes.flatMap((s) => s.optionNames ?? [])]),
-  );
+  let known = optionNames.get(schemes);
+  if (known === undefined) {
+    known = new Set([...OPTION_NAMES, ...schemes.flatMap((scheme) => scheme.optionNames ?? [])]);
+    optionNames.set(schemes, known);
+  }
   const unknown = unknownOption(options, known);
   if (unknown !== undefined) badOptions(unknown);
   if (typeof options.secretFor !== 'function') badOptions('secretFor must be a function');
