@@ -222,8 +222,35 @@ for (const entry of packageEntries()) {
 pages.set('docs/API.md', index.join('\n') + '\n');
 const unique = [...new Set(problems)];
 
+/**
+ * The README's error table (between its `error-codes` markers) against `SigV4ErrorCode`: every
+ * code listed once, and nothing else. A message per difference.
+ */
+function errorTableProblems() {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const table = /<!-- error-codes: start -->([\s\S]*?)<!-- error-codes: end -->/.exec(readme)?.[1];
+  if (table === undefined) return ['README.md has no error-codes table'];
+  const listed = [...table.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]);
+  const declaration = readFileSync(join(dist, 'core/errors.d.ts'), 'utf8');
+  const union = /export type SigV4ErrorCode =([^;]*);/.exec(declaration)[1];
+  const codes = [...union.matchAll(/'([A-Z_]+)'/g)].map((m) => m[1]);
+  return [
+    ...codes.filter((code) => !listed.includes(code)).map((code) => `README.md's error table lacks ${code}`),
+    ...listed
+      .filter((code) => !codes.includes(code))
+      .map((code) => `README.md's error table lists ${code}, not a SigV4ErrorCode`),
+    ...listed
+      .filter((code, i) => listed.indexOf(code) !== i)
+      .map((code) => `README.md's error table lists ${code} twice`),
+  ];
+}
+
 if (process.argv.includes('--check')) {
   let stale = false;
+  for (const problem of errorTableProblems()) {
+    console.error(problem);
+    stale = true;
+  }
   for (const [file, text] of pages) {
     if (!existsSync(join(root, file)) || readFileSync(join(root, file), 'utf8') !== text) {
       console.error(`${file} is stale: run node scripts/api-docs.mjs`);

@@ -25,7 +25,11 @@ const PRESIGN_BUDGET = 5500;
 const PRESIGN_LIMIT = 6900;
 
 execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
-const s3Names = Object.keys(await import(new URL('../dist/sign/s3.js', import.meta.url).href));
+// The S3 helpers that the root entry exports (the module has internal exports too).
+const rootNames = new Set(Object.keys(await import(new URL('../dist/index.js', import.meta.url).href)));
+const s3Names = Object.keys(await import(new URL('../dist/sign/s3.js', import.meta.url).href)).filter((name) =>
+  rootNames.has(name),
+);
 
 const entries = [
   {

@@ -24,7 +24,33 @@ export {
   type PresignOptions,
   type PresignResult,
 } from './sign/presign.js';
-export * from './sign/s3.js';
+// The S3 helpers' public names (the module's option-name lists and field helpers stay internal).
+export {
+  checkBucketName,
+  checkObjectKey,
+  presignAbortMultipartUpload,
+  presignCompleteMultipartUpload,
+  presignCreateMultipartUpload,
+  presignDeleteObject,
+  presignGetObject,
+  presignHeadObject,
+  presignPutObject,
+  presignUploadPart,
+  s3Url,
+  type CreateMultipartUploadOptions,
+  type GetObjectOptions,
+  type MultipartUploadOptions,
+  type PutObjectOptions,
+  type S3BodyProperties,
+  type S3Checksum,
+  type S3Location,
+  type S3ObjectOptions,
+  type S3ObjectProperties,
+  type S3ResponseOverrides,
+  type S3SigningOptions,
+  type UploadPartOptions,
+  type VersionedObjectOptions,
+} from './sign/s3.js';
 // The verifier's public names; its seam for other schemes (Scheme, verifyWith, …) stays internal.
 export {
   DEFAULT_CLOCK_SKEW_SECONDS,
@@ -40,7 +66,7 @@ export {
   type VerifySuccess,
   type VerifySyncOptions,
 } from './verify/verify.js';
-export * from './sign/post.js';
+export { presignPost, type PresignedPost, type PresignPostOptions } from './sign/post.js';
 export type { PostCondition, PostPolicyDocument } from './core/post-policy.js';
 export {
   checkPostSize,

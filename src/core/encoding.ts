@@ -176,3 +176,21 @@ export function toHex(bytes: Uint8Array): string {
   for (const b of bytes) out += HEX[b];
   return out;
 }
+
+const XML_ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+};
+
+/**
+ * Text made safe to stand in XML, as an element's content or an attribute's value.
+ *
+ * @example
+ * ```ts
+ * escapeXml('<Key>a&b</Key>'); // '&lt;Key&gt;a&amp;b&lt;/Key&gt;'
+ * ```
+ */
+export const escapeXml = (text: string): string => text.replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!);

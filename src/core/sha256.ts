@@ -12,6 +12,7 @@
  * ```
  * @module
  */
+import { blockHash, type BlockDigest } from './block-hash.js';
 
 /** The first 32 bits of the fractional part of `x`, as an int32. */
 const fraction32 = (x: number) => ((x - Math.floor(x)) * 2 ** 32) | 0;
@@ -130,17 +131,9 @@ export function hmac(key: HmacKey, message: Uint8Array): Uint8Array {
   return finish(key.outer, 64, finish(key.inner, 64, message));
 }
 
-/** A SHA-256 fed in pieces: {@link sha256Stream}. */
-export interface Sha256Stream {
-  /** Absorbs the next piece of the message. */
-  update(chunk: Uint8Array): void;
-  /** The digest of everything absorbed; call it once, last. */
-  digest(): Uint8Array;
-}
-
 /**
- * SHA-256 of a message that arrives in pieces, such as a request body: whole blocks are
- * compressed as they come, and at most 63 bytes wait for the next piece.
+ * SHA-256 of a message that arrives in pieces, such as a request body (the frame of
+ * `block-hash.ts` around this module's compression).
  *
  * @example
  * ```ts
@@ -149,29 +142,5 @@ export interface Sha256Stream {
  * hash.digest(); // the same bytes as sha256(all chunks joined)
  * ```
  */
-export function sha256Stream(): Sha256Stream {
-  const state = H0.slice();
-  const pending = new Uint8Array(64);
-  let waiting = 0; // bytes in `pending`
-  let absorbed = 0; // bytes compressed into `state`, a multiple of 64
-  return {
-    update(chunk) {
-      let at = 0;
-      if (waiting > 0) {
-        at = Math.min(64 - waiting, chunk.length);
-        pending.set(chunk.subarray(0, at), waiting);
-        waiting += at;
-        if (waiting < 64) return;
-        compress(state, pending, 0, 64);
-        absorbed += 64;
-        waiting = 0;
-      }
-      const whole = (chunk.length - at) & ~63;
-      compress(state, chunk, at, at + whole);
-      absorbed += whole;
-      pending.set(chunk.subarray(at + whole));
-      waiting = chunk.length - at - whole;
-    },
-    digest: () => finish(state, absorbed, pending.subarray(0, waiting)),
-  };
-}
+export const sha256Stream = (): BlockDigest =>
+  blockHash(H0, (state, data, at) => compress(state, data, at, at + 64), false);

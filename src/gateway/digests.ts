@@ -15,70 +15,18 @@
  * ```
  * @module
  */
+import { blockHash, type BlockDigest, type Compress } from '../core/block-hash.js';
 import { sha256Stream } from '../core/sha256.js';
 import { crc32, crc32c, crc64nvme } from './crc.js';
 
-/** A digest fed in pieces. */
-export interface BodyDigest {
-  update(chunk: Uint8Array): void;
-  /** The digest of everything fed, as bytes; called once, last. */
-  digest(): Uint8Array;
-}
+/** A digest fed in pieces (the frame's interface, for the CRCs too). */
+export type BodyDigest = BlockDigest;
 
 /** The algorithms S3 checks an upload with. */
 export type ChecksumAlgorithm = 'crc32' | 'crc32c' | 'crc64nvme' | 'sha1' | 'sha256' | 'md5';
 
 /** Makes a fresh digest of one of the cryptographic hashes, for a runtime to supply natively. */
 export type DigestFactory = (algorithm: 'md5' | 'sha1' | 'sha256') => BodyDigest;
-
-/** A 64-byte-block hash's compression function: absorbs the block at `data[at..at+64)` into `state`. */
-type Compress = (state: Int32Array, data: Uint8Array, at: number) => void;
-
-/**
- * The Merkle–Damgård frame that MD5 and SHA-1 share with SHA-256: whole blocks compressed as they
- * come, then the padding (0x80, zeros, the length in bits as 64 bits) and the state as output,
- * little-endian for MD5, big-endian for SHA-1.
- */
-function blockHash(initial: readonly number[], compress: Compress, littleEndian: boolean): BodyDigest {
-  const state = Int32Array.from(initial);
-  const pending = new Uint8Array(64);
-  let waiting = 0;
-  let length = 0;
-  const absorb = (chunk: Uint8Array) => {
-    let at = 0;
-    if (waiting > 0) {
-      at = Math.min(64 - waiting, chunk.length);
-      pending.set(chunk.subarray(0, at), waiting);
-      waiting += at;
-      if (waiting < 64) return;
-      compress(state, pending, 0);
-      waiting = 0;
-    }
-    for (; at + 64 <= chunk.length; at += 64) compress(state, chunk, at);
-    pending.set(chunk.subarray(at));
-    waiting = chunk.length - at;
-  };
-  return {
-    update(chunk) {
-      length += chunk.length;
-      absorb(chunk);
-    },
-    digest() {
-      const bits = length * 8;
-      const tail = new Uint8Array(waiting < 56 ? 64 - waiting : 128 - waiting);
-      tail[0] = 0x80;
-      for (let i = 0; i < 8; i++) {
-        // ToInt32 in `& 0xff` is exact for integers below 2^53.
-        tail[littleEndian ? tail.length - 8 + i : tail.length - 1 - i] = Math.floor(bits / 2 ** (8 * i)) & 0xff;
-      }
-      absorb(tail);
-      const out = new Uint8Array(state.length * 4);
-      const view = new DataView(out.buffer);
-      state.forEach((word, i) => view.setInt32(4 * i, word, littleEndian));
-      return out;
-    },
-  };
-}
 
 // MD5 (RFC 1321 §3.4): T[i] = floor(2^32 · |sin(i + 1)|), and the four rounds' shift amounts.
 const MD5_T = Int32Array.from({ length: 64 }, (_, i) => Math.floor(Math.abs(Math.sin(i + 1)) * 2 ** 32));

@@ -9,6 +9,7 @@
  * ```
  * @module
  */
+import { escapeXml } from '../core/encoding.js';
 import { printable } from '../core/rules.js';
 import type { PostFailureCode } from '../verify/post.js';
 import type { VerifyFailureCode } from '../verify/verify.js';
@@ -70,14 +71,11 @@ export class GatewayRefusal extends Error {
   }
 }
 
-const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
-const xml = (text: string) => text.replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!);
-
 /** An S3-style XML error document; message and resource are escaped for XML and for logs. */
 export function errorXml(code: GatewayErrorCode, message: string, resource: string): string {
   return (
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
-    `<Error><Code>${code}</Code><Message>${xml(printable(message, 2000))}</Message>` +
-    `<Resource>${xml(printable(resource, 2000))}</Resource><RequestId>${crypto.randomUUID()}</RequestId></Error>`
+    `<Error><Code>${code}</Code><Message>${escapeXml(printable(message, 2000))}</Message>` +
+    `<Resource>${escapeXml(printable(resource, 2000))}</Resource><RequestId>${crypto.randomUUID()}</RequestId></Error>`
   );
 }

@@ -17,7 +17,7 @@
  * ```
  * @module
  */
-import { percentDecode, toHex, uriEncode } from '../core/encoding.js';
+import { percentDecode, toHex, uriEncode, escapeXml } from '../core/encoding.js';
 import type { HashBackend } from '../core/hash.js';
 import { hasControlCharacter, printable } from '../core/rules.js';
 import { hostKey, splitUrl } from '../core/url.js';
@@ -26,7 +26,7 @@ import type { SecretLookup } from '../verify/verify.js';
 import { BodyCheck, bodyPins, tooLarge } from './body.js';
 import type { DigestFactory } from './digests.js';
 import { GatewayRefusal, type GatewayErrorCode } from './errors.js';
-import type { GatewayRequest, GatewayResponse, GatewayStorage } from './handler.js';
+import type { GatewayRequest, GatewayResponse, GatewayStorage } from './types.js';
 import { MAX_PRE_FILE_BYTES, readUploadForm } from './multipart.js';
 
 /** What the POST route needs of the gateway's configuration. */
@@ -108,14 +108,6 @@ async function* sizeChecked(
 const usableRedirect = (url: string | undefined): url is string =>
   url !== undefined && /^https?:\/\/[^/?#\s]/i.test(url) && !hasControlCharacter(url) && !/[^\u0021-\u007e]/.test(url);
 
-const XML_ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&apos;',
-};
-const xml = (text: string) => text.replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!);
 const encoder = new TextEncoder();
 
 /** S3's answer to a stored upload: the redirect, or the status the form asked for. */
@@ -137,8 +129,8 @@ function answer(request: GatewayRequest, bucket: string, verdict: PostVerifySucc
   if (verdict.successActionStatus !== 201) return { status: verdict.successActionStatus, headers, body: null };
   const body = encoder.encode(
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
-      `<PostResponse><Location>${xml(location)}</Location><Bucket>${xml(bucket)}</Bucket>` +
-      `<Key>${xml(verdict.key)}</Key><ETag>${xml(`"${etag}"`)}</ETag></PostResponse>`,
+      `<PostResponse><Location>${escapeXml(location)}</Location><Bucket>${escapeXml(bucket)}</Bucket>` +
+      `<Key>${escapeXml(verdict.key)}</Key><ETag>${escapeXml(`"${etag}"`)}</ETag></PostResponse>`,
   );
   return {
     status: 201,

@@ -22,6 +22,7 @@
  * ```
  * @module
  */
+import { escapeXml } from '../core/encoding.js';
 import { SigV4Error, type SigV4ErrorCode } from '../core/errors.js';
 import { defaultBackend, type HashBackend } from '../core/hash.js';
 import {
@@ -51,7 +52,15 @@ import {
 import { signature, signingKey } from '../core/signing-key.js';
 import { splitUrl } from '../core/url.js';
 import { signerBasics, type PresignOptions } from './presign.js';
-import { checkMetadataValue, checkObjectKey, checksumField, s3Url, type S3Checksum, type S3Location } from './s3.js';
+import {
+  checkMetadataValue,
+  checkObjectKey,
+  checksumField,
+  LOCATION_OPTIONS,
+  s3Url,
+  type S3Checksum,
+  type S3Location,
+} from './s3.js';
 
 /** Options of {@link presignPost}. Give `key` or `keyPrefix`. */
 export interface PresignPostOptions extends S3Location, Pick<PresignOptions, 'credentialExpiry'> {
@@ -101,12 +110,7 @@ export interface PresignPostOptions extends S3Location, Pick<PresignOptions, 'cr
 
 // Every option of PresignPostOptions: an unknown name is refused.
 const OPTION_NAMES: ReadonlySet<string> = new Set([
-  'bucket',
-  'region',
-  'endpoint',
-  'forcePathStyle',
-  'dualStack',
-  'accelerate',
+  ...LOCATION_OPTIONS,
   'credentials',
   'credentialExpiry',
   'key',
@@ -197,21 +201,12 @@ function checkRange(range: unknown): readonly [number, number] {
   return [min as number, max as number];
 }
 
-const XML_ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&apos;',
-};
-const xml = (text: string) => text.replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!);
-
 /** S3's `tagging` form field: the tag set as XML. */
 function taggingXml(tags: Readonly<Record<string, string>>): string {
   const entries = Object.entries(tags).map(([key, value]) => {
     fieldValue('tagging', key);
     fieldValue('tagging', value);
-    return `<Tag><Key>${xml(key)}</Key><Value>${xml(value)}</Value></Tag>`;
+    return `<Tag><Key>${escapeXml(key)}</Key><Value>${escapeXml(value)}</Value></Tag>`;
   });
   return `<Tagging><TagSet>${entries.join('')}</TagSet></Tagging>`;
 }

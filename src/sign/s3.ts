@@ -314,14 +314,12 @@ interface Operation {
   readonly headers?: Record<string, HeaderValue>;
 }
 
+/** The option names of {@link S3Location}: where a bucket is (presigned POST takes them too). */
+export const LOCATION_OPTIONS = ['bucket', 'region', 'endpoint', 'forcePathStyle', 'dualStack', 'accelerate'] as const;
+
 /** The option names every object operation takes: where, who, and which key. */
 const OBJECT_OPTIONS = [
-  'bucket',
-  'region',
-  'endpoint',
-  'forcePathStyle',
-  'dualStack',
-  'accelerate',
+  ...LOCATION_OPTIONS,
   'credentials',
   'expiresIn',
   'signingDate',
