@@ -306,23 +306,32 @@ export function requestContext(
 }
 
 /**
- * The inputs a context depends on, compared on the next call: the options it reads, with the
- * instants as numbers (a `Date` can change under the same identity).
+ * Appends to `inputs` what every SigV4-family context depends on, to be compared on the next call:
+ * the credentials, validity and token options, with the instants as numbers (a `Date` can change
+ * under the same identity).
  */
-type ContextInputs = readonly [
-  backend: HashBackend,
-  accessKeyId: unknown,
-  secretAccessKey: unknown,
-  sessionToken: unknown,
-  expiration: unknown,
-  expirationTime: unknown,
-  region: unknown,
-  service: unknown,
-  expiresIn: unknown,
-  signingSecond: number,
-  credentialExpiry: unknown,
-  sessionTokenMode: unknown,
-];
+export function addSignerInputs(
+  inputs: unknown[],
+  options: Omit<PresignOptions, 'method' | 'url' | 'region' | 'service'>,
+  signingDate: unknown,
+): unknown[] {
+  const c = options.credentials;
+  inputs.push(
+    c?.accessKeyId,
+    c?.secretAccessKey,
+    c?.sessionToken,
+    c?.expiration,
+    c?.expiration?.valueOf?.(),
+    options.expiresIn,
+    signingDate instanceof Date ? Math.floor(signingDate.getTime() / 1000) : NaN,
+    options.credentialExpiry,
+    options.sessionTokenMode,
+  );
+  return inputs;
+}
+
+/** The inputs of a SigV4 context: its backend, region and service, then {@link addSignerInputs}'. */
+type ContextInputs = [backend: HashBackend, region: unknown, service: unknown, ...signer: unknown[]];
 
 const contexts = new Memo<ContextInputs, RequestContext>();
 
@@ -341,22 +350,9 @@ function buildContext(options: PresignOptions, backend: HashBackend, date: Date)
 
 /** The context for these options: the last one when every input is the same, else a new one. */
 function contextFor(options: PresignOptions, region: unknown, service: unknown): RequestContext {
-  const { credentials: c, signingDate = new Date() } = options;
-  const inputs: ContextInputs = [
-    options.backend ?? defaultBackend(),
-    c?.accessKeyId,
-    c?.secretAccessKey,
-    c?.sessionToken,
-    c?.expiration,
-    c?.expiration?.valueOf?.(),
-    region,
-    service,
-    options.expiresIn,
-    signingDate instanceof Date ? Math.floor(signingDate.getTime() / 1000) : NaN,
-    options.credentialExpiry,
-    options.sessionTokenMode,
-  ];
-  return contexts.get(inputs, ([backend]) =>
+  const { signingDate = new Date() } = options;
+  const inputs: ContextInputs = [options.backend ?? defaultBackend(), region, service];
+  return contexts.get(addSignerInputs(inputs, options, signingDate) as ContextInputs, ([backend]) =>
     buildContext({ ...options, region, service } as PresignOptions, backend, signingDate),
   );
 }

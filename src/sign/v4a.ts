@@ -26,6 +26,7 @@ import { V4A_ALGORITHM } from '../core/v4a-key.js';
 import { v4aPrivateKey, v4aPublicKey } from '../core/v4a-keys.js';
 import { regionSetValue, v4aCredentialScope, v4aStringToSign } from '../core/v4a-scope.js';
 import {
+  addSignerInputs,
   presignInContext,
   requestUrl,
   signerBasics,
@@ -59,22 +60,11 @@ const contexts = new Memo<unknown[], Promise<V4aContext>>();
 
 /** The option values a context depends on; the region set's entries are copied, as an array can change in place. */
 function contextInputs(options: PresignV4aOptions): unknown[] {
-  const { credentials: c, signingDate = new Date(), regionSet } = options;
-  return [
-    options.ecdsa ?? defaultEcdsa(),
-    options.backend ?? defaultBackend(),
-    c?.accessKeyId,
-    c?.secretAccessKey,
-    c?.sessionToken,
-    c?.expiration,
-    c?.expiration?.valueOf?.(),
-    options.service,
-    options.expiresIn,
-    signingDate instanceof Date ? Math.floor(signingDate.getTime() / 1000) : NaN,
-    options.credentialExpiry,
-    options.sessionTokenMode,
-    ...(Array.isArray(regionSet) ? [regionSet.length, ...regionSet] : [regionSet]),
-  ];
+  const { signingDate = new Date(), regionSet } = options;
+  const inputs: unknown[] = [options.ecdsa ?? defaultEcdsa(), options.backend ?? defaultBackend(), options.service];
+  if (Array.isArray(regionSet)) inputs.push(regionSet.length, ...regionSet);
+  else inputs.push(regionSet);
+  return addSignerInputs(inputs, options, signingDate);
 }
 
 /** The context for these options: the last one when every input is the same, else a new one. */
