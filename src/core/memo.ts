@@ -50,6 +50,18 @@ export class Memo<Inputs extends readonly unknown[], Value> {
     return value;
   }
 
+  /**
+   * {@link Memo.get} for one to three inputs, without building an array on a hit: the verifier's
+   * memos run on every request. The inputs are compared as `get` compares `[a, b, c]`.
+   */
+  getOf(compute: () => Value, a: unknown, b?: unknown, c?: unknown): Value {
+    const last = this.#inputs;
+    if (last !== undefined && last.length === 3 && last[0] === a && last[1] === b && last[2] === c) {
+      return this.#value as Value;
+    }
+    return this.get([a, b, c] as unknown as Inputs, compute);
+  }
+
   /** Drops the remembered value. */
   forget(): void {
     this.#inputs = undefined;

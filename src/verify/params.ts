@@ -238,7 +238,7 @@ function readSigning<Scheme extends SchemeReader>(
  * The last query read, by its text up to its signature: a gateway sees the same credential, date,
  * validity and session token on URL after URL, and a 1 KB token costs more to read than a SHA-256.
  */
-const signings = new Memo<[prefix: string, schemes: readonly SchemeReader[]], Signing>();
+const signings = new Memo<[prefix: string, schemes: readonly SchemeReader[], unused: undefined], Signing>();
 
 /**
  * Reads a raw query (the text after the URL's first `?`) by the first of `schemes` whose
@@ -263,7 +263,7 @@ export function readQuery<Scheme extends SchemeReader>(
   if (lastPieceIsSignature) {
     // A slice compared with === is a memory compare, and the Memo compares the prefix that way.
     const prefix = query.slice(0, prefixLength);
-    signing = signings.get([prefix, schemes], () => readSigning(prefix, schemes).signing) as Signing<Scheme>;
+    signing = signings.getOf(() => readSigning(prefix, schemes).signing, prefix, schemes) as Signing<Scheme>;
   } else {
     const read = readSigning(query, schemes);
     // Read raw: lower-case hex digits need no decoding, and no other spelling is accepted.

@@ -195,6 +195,9 @@ function checkList(name: string, value: unknown): void {
   }
 }
 
+/** The boolean options. */
+const FLAGS = ['uriEscapePath', 'normalizePath', 'allowUnsignedAmzHeaders', 'allowUnsignedSessionToken'] as const;
+
 /** The option names known to a list of schemes, kept while the same list is used. */
 const optionNames = new WeakMap<readonly Scheme[], ReadonlySet<string>>();
 
@@ -220,12 +223,7 @@ function checkOptions(options: VerifyOptions, schemes: readonly Scheme[]): void 
   if (payloadHash !== undefined && !isPayloadHash(payloadHash)) {
     badOptions('payloadHash must be 64 lower-case hex digits or a keyword such as UNSIGNED-PAYLOAD');
   }
-  for (const flag of [
-    'uriEscapePath',
-    'normalizePath',
-    'allowUnsignedAmzHeaders',
-    'allowUnsignedSessionToken',
-  ] as const) {
+  for (const flag of FLAGS) {
     if (options[flag] !== undefined && typeof options[flag] !== 'boolean') badOptions(`${flag} must be true or false`);
   }
   checkList('hosts', options.hosts);
@@ -284,9 +282,11 @@ const headerBlocks = new Memo<readonly unknown[], CanonicalHeaders>();
 /** The canonical headers for these signed names and canonical values, built once while they stay the same. */
 function headerBlock(names: readonly string[], values: readonly string[]): CanonicalHeaders {
   // The names array is frozen and shared by every request of one query, so it stands for its contents.
-  return headerBlocks.get([names, ...values], () =>
-    canonicalHeaders(new Map(names.map((name, i) => [name, values[i]!]))),
-  );
+  const build = () => canonicalHeaders(new Map(names.map((name, i) => [name, values[i]!])));
+  // Most URLs sign one or two headers: compared without an array on every request.
+  return values.length <= 2
+    ? headerBlocks.getOf(build, names, values[0], values[1])
+    : headerBlocks.get([names, ...values], build);
 }
 
 /** The hosts served here, read once while the same list is given. */
@@ -404,7 +404,7 @@ function parse(input: VerifyRequest, options: VerifyOptions, schemes: readonly S
     const raw = name === 'host' ? host : header.get(name);
     if (raw === undefined) refuse('SignatureDoesNotMatch', `the signed header ${name} is missing from the request`);
     const value = name === 'host' ? raw! : headerValue(name, raw!);
-    if (headerRule(name) === 'sign-as-payload-hash') signedPayloadHash = value;
+    if (name !== 'host' && headerRule(name) === 'sign-as-payload-hash') signedPayloadHash = value;
     commaJoined ||= header.commaJoined && value.includes(',');
     values.push(value);
   }
@@ -424,26 +424,33 @@ function parse(input: VerifyRequest, options: VerifyOptions, schemes: readonly S
   }
 
   const uri = canonicalUri(wirePath(url.path, rules), rules);
-  // fetch's Headers (and node:http) join repeated headers with ', ' before we see them, where SigV4
-  // joins each value, trimmed, with ',': a value with a comma may have been several.
-  const blocks = [headerBlock(signedHeaders, values)];
-  if (commaJoined)
-    blocks.push(
-      headerBlock(
-        signedHeaders,
-        values.map((value) => joinHeaderValues(value.split(','))),
-      ),
-    );
-  const requests: string[] = [];
-  for (const block of blocks)
-    for (const hash of payloads) requests.push(canonicalRequest(method, uri, signing.query, block, hash));
-  const withToken = requests.length;
-  if (signing.sessionToken !== undefined && options.allowUnsignedSessionToken === true) {
-    for (const block of blocks) {
-      for (const hash of payloads) requests.push(canonicalRequest(method, uri, signing.queryWithoutToken, block, hash));
+  const block = headerBlock(signedHeaders, values);
+  const requests = [canonicalRequest(method, uri, signing.query, block, payloads[0]!)];
+  const unsignedToken = signing.sessionToken !== undefined && options.allowUnsignedSessionToken === true;
+  if (commaJoined || payloads.length > 1 || unsignedToken) {
+    // The other canonical requests that may have been signed: fetch's Headers (and node:http) join
+    // repeated headers with ', ' before we see them, where SigV4 joins each value, trimmed, with
+    // ',' (a value with a comma may have been several); the other payload hash; the unsigned token.
+    const blocks = [block];
+    if (commaJoined)
+      blocks.push(
+        headerBlock(
+          signedHeaders,
+          values.map((value) => joinHeaderValues(value.split(','))),
+        ),
+      );
+    requests.length = 0;
+    for (const b of blocks)
+      for (const hash of payloads) requests.push(canonicalRequest(method, uri, signing.query, b, hash));
+    const withToken = requests.length;
+    if (unsignedToken) {
+      for (const b of blocks) {
+        for (const hash of payloads) requests.push(canonicalRequest(method, uri, signing.queryWithoutToken, b, hash));
+      }
     }
+    return { signing, signature, requests, withToken, backend: options.backend ?? defaultBackend() };
   }
-  return { signing, signature, requests, withToken, backend: options.backend ?? defaultBackend() };
+  return { signing, signature, requests, withToken: 1, backend: options.backend ?? defaultBackend() };
 }
 
 /**
@@ -459,10 +466,15 @@ function finishSigV4(parsed: Parsed, secret: unknown): VerifyResult {
   if (typeof secret !== 'string' || secret === '') {
     refuse('InternalError', 'secretFor returned something other than a string, undefined or null');
   }
-  const { key, scope: scopeText } = keys.get([backend, secret, signing], () => ({
-    key: signingKey(backend, secret, dateStamp(xAmzDate), scope.region, scope.service),
-    scope: credentialScope(xAmzDate, scope.region, scope.service),
-  }));
+  const { key, scope: scopeText } = keys.getOf(
+    () => ({
+      key: signingKey(backend, secret, dateStamp(xAmzDate), scope.region, scope.service),
+      scope: credentialScope(xAmzDate, scope.region, scope.service),
+    }),
+    backend,
+    secret,
+    signing,
+  );
   let matched = -1;
   for (let i = 0; matched < 0 && i < parsed.requests.length; i++) {
     const expected = signCanonicalRequest(backend, key, xAmzDate, scopeText, parsed.requests[i]!).signature;
