@@ -69,6 +69,9 @@ describe('MIGRATING.md, run against the peers themselves', () => {
     // A folder in the project's tmp/: the peers resolve from its node_modules, sigv4-presign from a build.
     folder = buildPackage();
     run = mkdtempSync(join(PROJECT, 'tmp', 'migrating-'));
+    // A package of its own: inside the project's, \`import 'sigv4-presign'\` would resolve to the
+    // project itself (Node's self-reference) and need a dist/ there.
+    writeFileSync(join(run, 'package.json'), JSON.stringify({ name: 'migrating-examples', type: 'module' }));
     mkdirSync(join(run, 'node_modules'));
     symlinkSync(folder, join(run, 'node_modules', 'sigv4-presign'));
   }, 180_000);
