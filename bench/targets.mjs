@@ -35,6 +35,14 @@ const eachWorkload = ['get', 'get-token', 'get-varying-key'];
  * every run. Nothing else gets a limit of its own.
  */
 const KNOWN_MISSES = {
+  aws4fetch: {
+    ciLimit: 6.0,
+    why:
+      "not met on this project's machine since its reference of 2026-12-01 (7–10×, against 16–26× before): " +
+      "aws4fetch's WebCrypto calls run on libuv's thread pool, on the second core, which that machine did not " +
+      'slow while it ran every synchronous path about 2.3× slower (aws4 13.2 → 32.8 µs, aws4fetch 252 → 182 µs). ' +
+      'Our pure-JS path kept its ratio to the @noble floor (1.1–1.2×), which is the target that guards its speed',
+  },
   coldStart: {
     ciLimit: 3.0,
     why:
@@ -84,6 +92,7 @@ export const TARGETS = [
     goal: 10,
     formula: `aws4fetch / ours-pure-js`,
     ratio: (ns) => ns(`aws4fetch/${w}`) / ns(`ours-pure-js/${w}`),
+    ...KNOWN_MISSES.aws4fetch,
   })),
   ...['node', 'pure-js'].flatMap((backend) =>
     eachWorkload.map((w) => ({
