@@ -84,6 +84,8 @@ Options:
                       AWS CLI does (s3:// only; default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, then the
                       profile's endpoint_url and s3 settings, as the AWS CLI reads them)
   --path-style        put the bucket in the path instead of the host name (s3:// only)
+  --allow-leading-slash  sign a key that starts with '/' (s3://BUCKET//KEY): refused without it,
+                      since '/KEY' and 'KEY' are two keys and the slash is usually a mistake
   --content-type T    sign this Content-Type: the client must send exactly it
   --header 'N: V'     sign this header too: the client must send it (repeatable)
   --version-id V      a version of the object (s3:// GET, HEAD, DELETE)
@@ -188,6 +190,7 @@ const VOCABULARY: ReadonlyArray<readonly [RegExp, string]> = [
   [/: use presignPutObject$/, ': presign a PUT instead'],
   [/\bcontentType\b/g, '--content-type'],
   [/ \(see HEADER_POLICY\)/g, ''],
+  [/pass allowLeadingSlash: true if the slash is meant/, 'pass --allow-leading-slash if the slash is meant'],
   [/^service must/, '--service must'],
   [
     /^regionSet must be a non-empty array of distinct region names or '\*', such as .*$/,
@@ -204,6 +207,7 @@ const OPTIONS = {
   service: { type: 'string' },
   endpoint: { type: 'string' },
   'path-style': { type: 'boolean' },
+  'allow-leading-slash': { type: 'boolean' },
   'content-type': { type: 'string' },
   header: { type: 'string', multiple: true },
   'version-id': { type: 'string' },
@@ -434,7 +438,7 @@ function readTarget(target: string, flags: Flags): Target {
     if (!/^https?:\/\//i.test(target)) {
       usage(`the target must be s3://BUCKET/KEY or an http(s):// URL (got ${JSON.stringify(target)})`);
     }
-    for (const s3Only of ['endpoint', 'path-style', 'version-id'] as const) {
+    for (const s3Only of ['endpoint', 'path-style', 'version-id', 'allow-leading-slash'] as const) {
       if (flags[s3Only] !== undefined) usage(`--${s3Only} applies to s3:// targets only`);
     }
     if (flags.service !== undefined && !isService(flags.service)) {
@@ -482,6 +486,7 @@ function presignTarget(target: Target, context: Context): PresignResult | Promis
     ...s3Location(context),
     bucket: target.bucket,
     key: target.key,
+    allowLeadingSlash: flags['allow-leading-slash'],
     versionId: flags['version-id'],
   });
 }
@@ -702,6 +707,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
       const signed = presignPost({
         ...s3Location(context),
         ...post.key,
+        allowLeadingSlash: context.flags['allow-leading-slash'],
         bucket: post.bucket,
         credentials: context.credentials.credentials,
         expiresIn: context.expiresIn,

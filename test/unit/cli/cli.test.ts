@@ -858,3 +858,35 @@ describe('many targets from standard input (CLI item 7)', () => {
     expect((await cli(['-'], ENV)).code).toBe(2);
   });
 });
+
+describe('a key that starts with /', () => {
+  it('is refused in the command line words, and signed literally with --allow-leading-slash', async () => {
+    const refused = await cli(['s3://examplebucket//photo.jpg', '--date', DATE]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('pass --allow-leading-slash if the slash is meant');
+    expect(refused.stderr).not.toContain('allowLeadingSlash');
+    const allowed = await cli(['s3://examplebucket//photo.jpg', '--date', DATE, '--allow-leading-slash']);
+    expect(allowed.code).toBe(0);
+    const expected = presignGetObject({
+      bucket: 'examplebucket',
+      key: '/photo.jpg',
+      allowLeadingSlash: true,
+      region: 'us-east-1',
+      credentials,
+      signingDate: new Date(DATE),
+    });
+    expect(allowed.stdout).toBe(expected.url + '\n');
+    const https = await cli([
+      'https://example.com/x',
+      '--region',
+      'us-east-1',
+      '--service',
+      'x',
+      '--allow-leading-slash',
+    ]);
+    expect(https).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--allow-leading-slash applies to s3:// targets only'),
+    });
+  });
+});
