@@ -16,7 +16,6 @@ stdin: JSON array of cases, each one of
          is the global endpoint too; sigv4-presign deliberately copies neither.
 stdout: JSON array, same order.
 """
-import datetime
 import json
 import os
 import shutil
@@ -25,20 +24,14 @@ import tempfile
 
 try:
     import botocore
-    import botocore.auth
     import botocore.configloader
     import botocore.session
     from botocore.config import Config
+
+    import botocore_clock
 except ImportError as exc:
     sys.stderr.write(f"botocore unavailable: {exc}\n")
     sys.exit(3)
-
-NOW = [None]
-
-
-def fixed_now(remove_tzinfo=True):
-    return NOW[0] if remove_tzinfo else NOW[0].replace(tzinfo=datetime.timezone.utc)
-
 
 def in_home(case):
     """A temporary home holding .aws/config and .aws/credentials, and the environment pointing at it."""
@@ -80,7 +73,7 @@ def presign(case):
             s3['addressing_style'] = case['addressing']
         client = session.create_client('s3', config=Config(
             signature_version='s3v4', request_checksum_calculation='when_required', s3=s3))
-        NOW[0] = datetime.datetime.strptime(case['date'], '%Y-%m-%dT%H:%M:%SZ')
+        botocore_clock.set_now(case['date'])
         operation = {'GET': 'get_object', 'PUT': 'put_object'}[case.get('method', 'GET')]
         url = client.generate_presigned_url(
             operation, Params={'Bucket': case['bucket'], 'Key': case['key']}, ExpiresIn=case['expiresIn'])
@@ -93,7 +86,7 @@ def main():
     if sys.argv[1:] == ['--version']:
         print(botocore.__version__)
         return
-    botocore.auth.get_current_datetime = fixed_now
+    botocore_clock.install()
     out = []
     for case in json.loads(sys.stdin.buffer.read().decode('utf-8')):
         try:

@@ -31,7 +31,6 @@ Result: {ok: true, signature, url, canonicalRequest, stringToSign, signerClass,
 payloadOverridden, tokenAppendedByAdapter} or {ok: false, error}.
 """
 
-import datetime
 import json
 import sys
 
@@ -41,52 +40,14 @@ try:
     from botocore.awsrequest import AWSRequest
     from botocore.credentials import Credentials
     from botocore.utils import percent_encode
+
+    import botocore_clock
 except ImportError as exc:  # pragma: no cover - reported to the caller
     sys.stderr.write(f"botocore unavailable: {exc}\n")
     sys.exit(3)
 
 EMPTY_SHA256 = botocore.auth.EMPTY_SHA256_HASH
 UNSIGNED = botocore.auth.UNSIGNED_PAYLOAD
-
-
-class _Clock:
-    """Fixed clock installed in place of botocore.auth's time source."""
-
-    now = None  # naive UTC datetime
-
-    @classmethod
-    def install(cls):
-        if hasattr(botocore.auth, "get_current_datetime"):
-            # botocore >= 1.34-ish: add_auth() calls botocore.auth.get_current_datetime()
-            def fixed(remove_tzinfo=True):
-                if remove_tzinfo:
-                    return cls.now
-                return cls.now.replace(tzinfo=datetime.timezone.utc)
-
-            botocore.auth.get_current_datetime = fixed
-        else:
-            # older botocore: add_auth() calls botocore.auth.datetime.datetime.utcnow()
-            real = datetime.datetime
-
-            class FixedDatetime(real):
-                @classmethod
-                def utcnow(klass):
-                    return cls.now
-
-            class Shim:
-                datetime = FixedDatetime
-
-                def __getattr__(self, name):
-                    return getattr(datetime, name)
-
-            botocore.auth.datetime = Shim()
-
-
-def _parse_date(s):
-    s = s.rstrip("Z")
-    if "." in s:
-        s = s.split(".", 1)[0]
-    return datetime.datetime.strptime(s, "%Y-%m-%dT%H:%M:%S")
 
 
 def _signer_class(double_encode, normalize):
@@ -141,12 +102,12 @@ def sign_one(case):
         # so duplicate names are kept (botocore joins them with ',').
         request.headers[name] = value
 
-    _Clock.now = _parse_date(case["date"])
+    now = botocore_clock.set_now(case["date"])
     signer.add_auth(request)
     url = request.url
     if omit:
         url += "&X-Amz-Security-Token=" + percent_encode(token)
-    expected_date = _Clock.now.strftime("%Y%m%dT%H%M%SZ")
+    expected_date = now.strftime("%Y%m%dT%H%M%SZ")
     if "X-Amz-Date=" + expected_date not in url:
         raise RuntimeError("fixed clock was not used by botocore: " + url)
     return {
@@ -167,7 +128,7 @@ def main():
         return
     # bytes in/out: independent of the locale's encoding
     cases = json.loads(sys.stdin.buffer.read().decode("utf-8"))
-    _Clock.install()
+    botocore_clock.install()
     out = []
     for case in cases:
         try:

@@ -4,33 +4,25 @@ and for scripts/generate-post-vectors.mjs.
 
 botocore signs POST policies with SigV2 unless the client is configured with
 signature_version='s3v4', which this script always sets. The clock is fixed to each case's date
-(botocore reads it through botocore.signers.get_current_datetime for the expiration and
-botocore.auth.get_current_datetime for x-amz-date).
+(test/support/botocore_clock.py puts it where botocore reads the expiration and x-amz-date).
 
 stdin: JSON array of cases {bucket, key, region, accessKeyId, secretAccessKey, sessionToken?,
   date ('YYYY-MM-DDTHH:MM:SSZ'), expiresIn, addressing ('virtual'|'path'), endpoint?,
   fields {...}, conditions [...]}.
 stdout: JSON array of {url, fields} (or {"error": ...}), same order.
 """
-import datetime
 import json
 import sys
 
 try:
-    import botocore.auth
+    import botocore
     import botocore.session
-    import botocore.signers
     from botocore.config import Config
+
+    import botocore_clock
 except ImportError as exc:
     sys.stderr.write(f"botocore unavailable: {exc}\n")
     sys.exit(3)
-
-NOW = [None]
-
-
-def fixed_now(remove_tzinfo=True):
-    return NOW[0] if remove_tzinfo else NOW[0].replace(tzinfo=datetime.timezone.utc)
-
 
 def presign(session, case):
     config = Config(
@@ -46,7 +38,7 @@ def presign(session, case):
         aws_session_token=case.get("sessionToken"),
         config=config,
     )
-    NOW[0] = datetime.datetime.strptime(case["date"], "%Y-%m-%dT%H:%M:%SZ")
+    botocore_clock.set_now(case["date"])
     return client.generate_presigned_post(
         case["bucket"],
         case["key"],
@@ -60,8 +52,7 @@ def main():
     if sys.argv[1:] == ["--version"]:
         print(botocore.__version__)
         return
-    botocore.auth.get_current_datetime = fixed_now
-    botocore.signers.get_current_datetime = fixed_now
+    botocore_clock.install()
     session = botocore.session.get_session()
     out = []
     for case in json.loads(sys.stdin.buffer.read().decode("utf-8")):

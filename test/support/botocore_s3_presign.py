@@ -9,24 +9,18 @@ stdin: JSON array of cases {operation ('get_object'|'put_object'|'head_object'|'
   date ('YYYY-MM-DDTHH:MM:SSZ'), addressing ('virtual'|'path'), endpoint?, params {...}}.
 stdout: JSON array of URLs (or {"error": ...}), same order.
 """
-import datetime
 import json
 import sys
 
 try:
-    import botocore.auth
+    import botocore
     import botocore.session
     from botocore.config import Config
+
+    import botocore_clock
 except ImportError as exc:
     sys.stderr.write(f"botocore unavailable: {exc}\n")
     sys.exit(3)
-
-NOW = [None]
-
-
-def fixed_now(remove_tzinfo=True):
-    return NOW[0] if remove_tzinfo else NOW[0].replace(tzinfo=datetime.timezone.utc)
-
 
 def presign(session, case):
     config = Config(
@@ -43,7 +37,7 @@ def presign(session, case):
         aws_session_token=case.get("sessionToken"),
         config=config,
     )
-    NOW[0] = datetime.datetime.strptime(case["date"], "%Y-%m-%dT%H:%M:%SZ")
+    botocore_clock.set_now(case["date"])
     params = {"Bucket": case["bucket"], "Key": case["key"], **case.get("params", {})}
     return client.generate_presigned_url(case["operation"], Params=params, ExpiresIn=case["expiresIn"])
 
@@ -52,7 +46,7 @@ def main():
     if sys.argv[1:] == ["--version"]:
         print(botocore.__version__)
         return
-    botocore.auth.get_current_datetime = fixed_now
+    botocore_clock.install()
     session = botocore.session.get_session()
     out = []
     for case in json.loads(sys.stdin.buffer.read().decode("utf-8")):
