@@ -15,7 +15,7 @@
  *
  * Requires python3 with botocore. Format: test-vectors/README.md.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeOrCheck } from './write-or-check.mjs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -136,20 +136,6 @@ async function generate() {
 }
 
 const text = await generate();
-if (process.argv.includes('--check')) {
-  let current = '';
-  try {
-    current = readFileSync(OUT, 'utf8');
-  } catch {
-    // missing: reported below
-  }
-  if (current !== text) {
-    console.error(`${OUT} is not what the generator writes: run node scripts/generate-post-vectors.mjs`);
-    process.exit(1);
-  }
-  console.log(`${OUT} is up to date`);
-} else {
-  mkdirSync(dirname(OUT), { recursive: true });
-  writeFileSync(OUT, text);
+if (writeOrCheck(OUT, text, 'node scripts/generate-post-vectors.mjs')) {
   console.log(`wrote ${OUT}: the AWS documentation example and ${CASES.length} cases from botocore and the AWS SDK`);
 }

@@ -13,7 +13,7 @@
  * Requires python3 with botocore (the vectors record both oracles).
  * Format and caveats: test-vectors/README.md.
  */
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { writeOrCheck } from './write-or-check.mjs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -661,21 +661,7 @@ async function generate() {
 }
 
 const text = await generate();
-if (process.argv.includes('--check')) {
-  let current = '';
-  try {
-    current = readFileSync(OUT, 'utf8');
-  } catch {
-    // missing: reported below
-  }
-  if (current !== text) {
-    console.error(`${OUT} is not what the generator writes: run node scripts/generate-vectors.mjs`);
-    process.exit(1);
-  }
-  console.log(`${OUT} is up to date`);
-} else {
-  mkdirSync(dirname(OUT), { recursive: true });
-  writeFileSync(OUT, text);
+if (writeOrCheck(OUT, text, 'node scripts/generate-vectors.mjs')) {
   const parsed = JSON.parse(text);
   const disagree = parsed.cases.filter((/** @type {any} */ c) => !c.botocore.agreesWithCrt).length;
   console.log(
