@@ -86,7 +86,7 @@ export async function botocorePresignBatch(reqs) {
     child.stdin.end(JSON.stringify(cases), 'utf8');
   });
   if (code !== 0) throw new Error(`botocore oracle exited with ${code}: ${stderr}`);
-  /** @type {Array<{ ok: true, signature: string, url: string, canonicalRequest: string, stringToSign: string, signerClass: string, payloadOverridden: boolean, tokenAppendedByAdapter: boolean } | { ok: false, error: string }>} */
+  /** @type {Array<{ ok: true, signature: string, url: string, canonicalRequest: string, stringToSign: string, signerClass: string, payloadOverridden: boolean, tokenAppendedByAdapter: boolean } | { ok?: false, error: string }>} */
   const parsed = JSON.parse(Buffer.concat(stdout).toString('utf8'));
   if (parsed.length !== reqs.length)
     throw new Error(`botocore oracle: ${parsed.length} results for ${reqs.length} cases`);

@@ -16,7 +16,6 @@ stdin: JSON array of cases, each one of
          is the global endpoint too; sigv4-presign deliberately copies neither.
 stdout: JSON array, same order.
 """
-import json
 import os
 import shutil
 import sys
@@ -28,7 +27,7 @@ try:
     import botocore.session
     from botocore.config import Config
 
-    import botocore_clock
+    import botocore_batch
 except ImportError as exc:
     sys.stderr.write(f"botocore unavailable: {exc}\n")
     sys.exit(3)
@@ -73,7 +72,7 @@ def presign(case):
             s3['addressing_style'] = case['addressing']
         client = session.create_client('s3', config=Config(
             signature_version='s3v4', request_checksum_calculation='when_required', s3=s3))
-        botocore_clock.set_now(case['date'])
+        botocore_batch.set_now(case['date'])
         operation = {'GET': 'get_object', 'PUT': 'put_object'}[case.get('method', 'GET')]
         url = client.generate_presigned_url(
             operation, Params={'Bucket': case['bucket'], 'Key': case['key']}, ExpiresIn=case['expiresIn'])
@@ -83,17 +82,7 @@ def presign(case):
 
 
 def main():
-    if sys.argv[1:] == ['--version']:
-        print(botocore.__version__)
-        return
-    botocore_clock.install()
-    out = []
-    for case in json.loads(sys.stdin.buffer.read().decode('utf-8')):
-        try:
-            out.append(parse(case['parse']) if 'parse' in case else presign(case['presign']))
-        except Exception as exc:  # one bad case must not sink the batch
-            out.append({'error': f'{type(exc).__name__}: {exc}'})
-    sys.stdout.buffer.write(json.dumps(out).encode('utf-8'))
+    botocore_batch.serve(lambda case: parse(case['parse']) if 'parse' in case else presign(case['presign']))
 
 
 if __name__ == '__main__':

@@ -28,10 +28,10 @@ adapter signs with token-less credentials and then appends
 (tokenAppendedByAdapter).
 
 Result: {ok: true, signature, url, canonicalRequest, stringToSign, signerClass,
-payloadOverridden, tokenAppendedByAdapter} or {ok: false, error}.
+payloadOverridden, tokenAppendedByAdapter}, {ok: false, error} for a mode botocore lacks, or
+{error} when botocore raised.
 """
 
-import json
 import sys
 
 try:
@@ -41,7 +41,7 @@ try:
     from botocore.credentials import Credentials
     from botocore.utils import percent_encode
 
-    import botocore_clock
+    import botocore_batch
 except ImportError as exc:  # pragma: no cover - reported to the caller
     sys.stderr.write(f"botocore unavailable: {exc}\n")
     sys.exit(3)
@@ -102,7 +102,7 @@ def sign_one(case):
         # so duplicate names are kept (botocore joins them with ',').
         request.headers[name] = value
 
-    now = botocore_clock.set_now(case["date"])
+    now = botocore_batch.set_now(case["date"])
     signer.add_auth(request)
     url = request.url
     if omit:
@@ -123,19 +123,7 @@ def sign_one(case):
 
 
 def main():
-    if len(sys.argv) > 1 and sys.argv[1] == "--version":
-        print(botocore.__version__)
-        return
-    # bytes in/out: independent of the locale's encoding
-    cases = json.loads(sys.stdin.buffer.read().decode("utf-8"))
-    botocore_clock.install()
-    out = []
-    for case in cases:
-        try:
-            out.append(sign_one(case))
-        except Exception as exc:  # one bad case must not sink the batch
-            out.append({"ok": False, "error": f"{type(exc).__name__}: {exc}"})
-    sys.stdout.buffer.write(json.dumps(out).encode("ascii"))
+    botocore_batch.serve(sign_one)
 
 
 if __name__ == "__main__":

@@ -4,14 +4,13 @@ and for scripts/generate-post-vectors.mjs.
 
 botocore signs POST policies with SigV2 unless the client is configured with
 signature_version='s3v4', which this script always sets. The clock is fixed to each case's date
-(test/support/botocore_clock.py puts it where botocore reads the expiration and x-amz-date).
+(test/support/botocore_batch.py puts it where botocore reads the expiration and x-amz-date).
 
 stdin: JSON array of cases {bucket, key, region, accessKeyId, secretAccessKey, sessionToken?,
   date ('YYYY-MM-DDTHH:MM:SSZ'), expiresIn, addressing ('virtual'|'path'), endpoint?,
   fields {...}, conditions [...]}.
 stdout: JSON array of {url, fields} (or {"error": ...}), same order.
 """
-import json
 import sys
 
 try:
@@ -19,7 +18,7 @@ try:
     import botocore.session
     from botocore.config import Config
 
-    import botocore_clock
+    import botocore_batch
 except ImportError as exc:
     sys.stderr.write(f"botocore unavailable: {exc}\n")
     sys.exit(3)
@@ -38,7 +37,7 @@ def presign(session, case):
         aws_session_token=case.get("sessionToken"),
         config=config,
     )
-    botocore_clock.set_now(case["date"])
+    botocore_batch.set_now(case["date"])
     return client.generate_presigned_post(
         case["bucket"],
         case["key"],
@@ -49,18 +48,8 @@ def presign(session, case):
 
 
 def main():
-    if sys.argv[1:] == ["--version"]:
-        print(botocore.__version__)
-        return
-    botocore_clock.install()
     session = botocore.session.get_session()
-    out = []
-    for case in json.loads(sys.stdin.buffer.read().decode("utf-8")):
-        try:
-            out.append(presign(session, case))
-        except Exception as exc:  # one bad case must not sink the batch
-            out.append({"error": f"{type(exc).__name__}: {exc}"})
-    sys.stdout.buffer.write(json.dumps(out).encode("utf-8"))
+    botocore_batch.serve(lambda case: presign(session, case))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ stdin: JSON array of cases {operation ('get_object'|'put_object'|'head_object'|'
   date ('YYYY-MM-DDTHH:MM:SSZ'), addressing ('virtual'|'path'), endpoint?, params {...}}.
 stdout: JSON array of URLs (or {"error": ...}), same order.
 """
-import json
 import sys
 
 try:
@@ -17,7 +16,7 @@ try:
     import botocore.session
     from botocore.config import Config
 
-    import botocore_clock
+    import botocore_batch
 except ImportError as exc:
     sys.stderr.write(f"botocore unavailable: {exc}\n")
     sys.exit(3)
@@ -37,24 +36,14 @@ def presign(session, case):
         aws_session_token=case.get("sessionToken"),
         config=config,
     )
-    botocore_clock.set_now(case["date"])
+    botocore_batch.set_now(case["date"])
     params = {"Bucket": case["bucket"], "Key": case["key"], **case.get("params", {})}
     return client.generate_presigned_url(case["operation"], Params=params, ExpiresIn=case["expiresIn"])
 
 
 def main():
-    if sys.argv[1:] == ["--version"]:
-        print(botocore.__version__)
-        return
-    botocore_clock.install()
     session = botocore.session.get_session()
-    out = []
-    for case in json.loads(sys.stdin.buffer.read().decode("utf-8")):
-        try:
-            out.append(presign(session, case))
-        except Exception as exc:  # one bad case must not sink the batch
-            out.append({"error": f"{type(exc).__name__}: {exc}"})
-    sys.stdout.buffer.write(json.dumps(out).encode("ascii"))
+    botocore_batch.serve(lambda case: presign(session, case))
 
 
 if __name__ == "__main__":

@@ -1,15 +1,21 @@
-"""A fixed clock for the botocore oracles: every script that asks botocore to sign at a case's date.
+"""What the botocore batch oracles share: a fixed clock, and the loop from a JSON array of cases on
+stdin to a JSON array of results on stdout.
 
 botocore reads the time through botocore.auth.get_current_datetime (x-amz-date) and, for POST
 policies, botocore.signers.get_current_datetime (the expiration). Older botocore (before
 get_current_datetime existed, about 1.34) called datetime.datetime.utcnow() inside botocore.auth.
 
-    import botocore_clock
-    botocore_clock.install()
-    botocore_clock.set_now("2013-05-24T00:00:00Z")  # then sign
+    def presign(case):
+        botocore_batch.set_now(case["date"])
+        return ...  # what botocore signed at that date
+
+    botocore_batch.serve(presign)
 """
 import datetime
+import json
+import sys
 
+import botocore
 import botocore.auth
 import botocore.signers
 
@@ -47,3 +53,19 @@ def install():
         botocore.auth.datetime = Shim()
     if hasattr(botocore.signers, "get_current_datetime"):
         botocore.signers.get_current_datetime = _fixed
+
+
+def serve(handle):
+    """`--version` prints botocore's; otherwise each case on stdin through `handle`, the results on
+    stdout in the same order. Bytes in and out, so the locale's encoding does not matter."""
+    if sys.argv[1:] == ["--version"]:
+        print(botocore.__version__)
+        return
+    install()
+    out = []
+    for case in json.loads(sys.stdin.buffer.read().decode("utf-8")):
+        try:
+            out.append(handle(case))
+        except Exception as exc:  # one bad case must not sink the batch
+            out.append({"error": f"{type(exc).__name__}: {exc}"})
+    sys.stdout.buffer.write(json.dumps(out).encode("utf-8"))
