@@ -2,11 +2,11 @@
  * presign's contract: bad input throws one typed error with a stable code and never leaks the
  * secret; good input gives a deterministic, order-independent URL whose S3 key bytes round-trip.
  */
-import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { presign, presignDetailed, SigV4Error, type PresignOptions, type SigV4ErrorCode } from '../../../src/index.js';
 import { percentDecode } from '../../../src/stages.js';
+import { everythingShown } from '../../support/shown.js';
 
 const SECRET = 'Sup3r/Secret+Key=do-not-leak';
 const base: PresignOptions = {
@@ -88,13 +88,7 @@ describe('bad input', () => {
 
   test.each(BAD_INPUTS)('%s: the secret appears nowhere on the error', (_name, change) => {
     const error = errorOf(apply(change));
-    const everything = [
-      String(error),
-      error.stack ?? '',
-      JSON.stringify(error),
-      inspect(error, { showHidden: true, depth: Infinity }),
-      JSON.stringify(Object.getOwnPropertyDescriptors(error)),
-    ].join('\n');
+    const everything = everythingShown(error);
     expect(everything).not.toContain(SECRET);
     expect(everything).not.toContain('Secret+Key');
   });
@@ -228,7 +222,7 @@ describe('properties', () => {
           const { code } = error as SigV4Error;
           // A tagged bad value must be what was reported, unless junk was drawn too.
           if (!codes.includes('ANY')) expect(codes).toContain(code);
-          expect(inspect(error)).not.toContain(SECRET);
+          expect(everythingShown(error)).not.toContain(SECRET);
           return;
         }
         expect(codes.filter((c) => c !== 'ANY')).toEqual([]);
